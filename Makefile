@@ -1,0 +1,23 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+.PHONY: run test setup lint smoke check-deploy clean
+
+run:            ## set up and start the app on the embedded defaults (SQLite, filesystem broker)
+	@bash scripts/run.sh
+
+test:           ## run the whole suite against real PostgreSQL and Redis, with browser tests
+	@bash scripts/test.sh
+
+setup:          ## only install dependencies and build the front-end
+	@bash scripts/setup.sh
+
+lint:
+	@.venv/bin/ruff check .
+
+smoke:          ## start the app as `make run` does, sign in, load a page, run one beat scan
+	@bash scripts/smoke.sh
+
+check-deploy:   ## Django's deployment checks with production environment variables
+	@bash scripts/check_deploy.sh
+
+clean:
+	rm -rf .venv node_modules static/build static/govuk var

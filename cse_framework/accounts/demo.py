@@ -1,0 +1,67 @@
+"""Fictional demo agencies, teams and one user per role of D22 (D15: no real people)."""
+
+from cse_framework.accounts.models import Agency, Team
+from cse_framework.accounts.roles import RoleCode
+
+DEMO_PASSWORD = "demo-only-Kestrel-Lantern-42"
+
+AGENCIES = {
+    "csc": ("Knowsley Children's Social Care (demo)", Agency.Kind.CHILDRENS_SOCIAL_CARE),
+    "police": ("Police, Knowsley area (demo)", Agency.Kind.POLICE),
+    "health": ("Community Health Trust (demo)", Agency.Kind.HEALTH),
+    "school": ("Brookfield Academy (demo)", Agency.Kind.EDUCATION),
+    "lscb": ("Safeguarding Children Board (demo)", Agency.Kind.OTHER_LOCAL_AUTHORITY),
+}
+
+TEAMS = {
+    "mash": ("MASH", "csc", Team.Kind.MASH),
+    "shield": ("Shield", "csc", Team.Kind.SHIELD),
+    "edt": ("Emergency Duty Team", "csc", Team.Kind.EDT),
+    "macse": ("MACSE administration", "csc", Team.Kind.MACSE_ADMINISTRATION),
+    "locality": ("Locality social work", "csc", Team.Kind.PARTNER),
+    "vpu": ("Vulnerable persons unit", "police", Team.Kind.PARTNER),
+    "school_nursing": ("School nursing", "health", Team.Kind.PARTNER),
+    "pastoral": ("Pastoral team", "school", Team.Kind.PARTNER),
+    "board": ("Board business unit", "lscb", Team.Kind.PARTNER),
+}
+
+# (role, e-mail, fictional full name, job title, agency, team)
+USERS = [
+    (RoleCode.REFERRER, "referrer@example.org", "Ava Pennington", "Designated safeguarding lead",
+     "school", "pastoral"),
+    (RoleCode.MASH_SOCIAL_WORKER, "mash.worker@example.org", "Rhys Calloway", "MASH social worker",
+     "csc", "mash"),
+    (RoleCode.MASH_TEAM_MANAGER, "mash.manager@example.org", "Imogen Hartwell",
+     "MASH team manager", "csc", "mash"),
+    (RoleCode.EDT_SOCIAL_WORKER, "edt.worker@example.org", "Owen Blakemore", "EDT social worker",
+     "csc", "edt"),
+    (RoleCode.SHIELD_WORKER, "shield.worker@example.org", "Priya Ellery", "Shield worker",
+     "csc", "shield"),
+    (RoleCode.SHIELD_TEAM_MANAGER, "shield.manager@example.org", "Callum Fairbrother",
+     "Shield team manager", "csc", "shield"),
+    (RoleCode.ALLOCATED_SOCIAL_WORKER, "social.worker@example.org", "Niamh Oakridge",
+     "Social worker", "csc", "locality"),
+    (RoleCode.MACSE_ADMINISTRATOR, "macse.admin@example.org", "Bethan Marlow",
+     "MACSE administrator", "csc", "macse"),
+    (RoleCode.MACSE_CHAIR, "macse.chair@example.org", "DCI Marcus Thornbury",
+     "Detective chief inspector", "police", "vpu"),
+    (RoleCode.POLICE_INTELLIGENCE_OFFICER, "police.intel@example.org", "Zara Whitcombe",
+     "Intelligence officer", "police", "vpu"),
+    (RoleCode.HEALTH_REPRESENTATIVE, "health.rep@example.org", "Leah Danvers",
+     "Safeguarding nurse", "health", "school_nursing"),
+    (RoleCode.SERVICE_MANAGER, "service.manager@example.org", "Grace Aldermoor",
+     "Service manager", "csc", "mash"),
+    (RoleCode.LSCB_ANALYST, "lscb.analyst@example.org", "Tomas Reddington", "Board analyst",
+     "lscb", "board"),
+    (RoleCode.SYSTEM_ADMINISTRATOR, "sysadmin@example.org", "Harriet Kingsmere",
+     "System administrator", "csc", None),
+]
+
+# Fictional children for the register (D15): invented names and a made-up postcode pattern.
+CHILDREN = [
+    ("Maisie", "Quillfeather", (2011, 3, 14), "female", "ZZ1 4QT"),
+    ("Jayden", "Thorncastle", (2010, 11, 2), "male", "ZZ2 7HB"),
+    ("Elsie", "Marrowby", (2013, 6, 21), "female", "ZZ3 1LD"),
+    ("Kai", "Brightwater", (2009, 9, 30), "male", "ZZ1 9PX"),
+    ("Lily-Rose", "Ashcombe", (2012, 1, 8), "female", "ZZ4 2NW"),
+]

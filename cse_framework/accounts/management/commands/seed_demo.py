@@ -1,0 +1,72 @@
+"""python manage.py seed_demo: fictional agencies, teams, one user per role, and demo children.
+
+Idempotent for data. Prints every login with fresh backup codes on every run.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cse_framework.accounts import demo, services
+from cse_framework.accounts.models import Agency, Team, User
+from referrals.models import Child
+
+
+class Command(BaseCommand):
+    help = "Create fictional demo data and print a login for every role (never in production)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--codes", type=int, default=3, help="Backup codes to print per user")
+
+    def handle(self, *args, codes: int, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo refuses to run with production settings")
+        with transaction.atomic():
+            users = self._seed()
+        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (fictional people only)"))
+        self.stdout.write(f"Password for every demo user: {demo.DEMO_PASSWORD}")
+        self.stdout.write("Security code: any one of the backup codes (each works once)\n")
+        for user in users:
+            backup = services.backup_codes_regenerate(user=user)[:codes]
+            roles = ", ".join(str(role) for role in user.roles.all())
+            self.stdout.write(f"  {user.email:<30} {roles:<40} codes: {' '.join(backup)}")
+
+    def _seed(self) -> list[User]:
+        agencies = {
+            key: Agency.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+            for key, (name, kind) in demo.AGENCIES.items()
+        }
+        teams = {
+            key: Team.objects.get_or_create(
+                name=name, agency=agencies[agency], defaults={"kind": kind}
+            )[0]
+            for key, (name, agency, kind) in demo.TEAMS.items()
+        }
+        users = []
+        for role, email, full_name, job_title, agency, team in demo.USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email,
+                    demo.DEMO_PASSWORD,
+                    full_name=full_name,
+                    job_title=job_title,
+                    agency=agencies[agency],
+                    team=teams[team] if team else None,
+                )
+            else:
+                user.set_password(demo.DEMO_PASSWORD)
+                user.is_active = True
+                user.save()
+            user.roles.add(role)
+            users.append(user)
+        for given, family, born, gender, postcode in demo.CHILDREN:
+            Child.objects.get_or_create(
+                given_names=given,
+                family_name=family,
+                date_of_birth=datetime.date(*born),
+                defaults={"gender": gender, "postcode": postcode},
+            )
+        return users

@@ -1,0 +1,155 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from cse_framework.accounts.roles import RoleCode
+
+
+class Agency(models.Model):
+    """A partner organisation whose staff use the service."""
+
+    class Kind(models.TextChoices):
+        CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+        POLICE = "police", "Police"
+        HEALTH = "health", "Health"
+        EDUCATION = "education", "Education"
+        YOUTH_OFFENDING = "youth_offending", "Youth offending"
+        HOUSING = "housing", "Housing"
+        VOLUNTARY_COMMUNITY = "voluntary_community", "Voluntary and community"
+        LEISURE_COMMUNITY = "leisure_community", "Leisure and community services"
+        OTHER_LOCAL_AUTHORITY = "other_local_authority", "Other local authority"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team within an agency: MASH, Shield, EDT, MACSE administration or a partner team."""
+
+    class Kind(models.TextChoices):
+        MASH = "mash", "MASH"
+        SHIELD = "shield", "Shield"
+        EDT = "edt", "Emergency Duty Team"
+        MACSE_ADMINISTRATION = "macse_administration", "MACSE administration"
+        PARTNER = "partner", "Partner team"
+
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PARTNER)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_in_agency")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class Role(models.Model):
+    """One row per role of D22, loaded by a migration, so users can hold several roles."""
+
+    code = models.CharField(max_length=40, primary_key=True, choices=RoleCode.choices)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return RoleCode(self.code).label
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        """`createsuperuser` makes a system administrator (reference data only)."""
+        user = self.create_user(email, password, **fields)
+        user.roles.add(RoleCode.SYSTEM_ADMINISTRATOR)
+        return user
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser):
+    """A professional who signs in by e-mail with a password and a second factor."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True
+    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="users")
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[roles])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.lower()
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(self.roles.values_list("code", flat=True))
+
+    def has_role(self, *codes: str) -> bool:
+        return not self.role_codes.isdisjoint(codes)
+
+    # The Django admin manages reference data only, and only for system administrators.
+    @property
+    def is_staff(self) -> bool:
+        return self.is_active and self.has_role(RoleCode.SYSTEM_ADMINISTRATOR)
+
+    @property
+    def is_superuser(self) -> bool:
+        return False
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return self.is_staff
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email

@@ -1,0 +1,64 @@
+"""API authentication and permissions: the same rules as the pages.
+
+A session counts only once both factors are checked; a token can only be created by such a user.
+"""
+
+from rest_framework import authentication, permissions
+from rest_framework.authtoken.models import Token
+
+from cse_framework import access
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """Session authentication that ignores a session which has not passed the second factor."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = result[0]
+        if not (hasattr(user, "is_verified") and user.is_verified()):
+            return None
+        return result
+
+
+class TokenAuthenticationVerified(authentication.TokenAuthentication):
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        user.is_verified = lambda: True  # a token is issued only to a user who passed both factors
+        return user, token
+
+
+class IsSignedIn(permissions.BasePermission):
+    """Deny by default: a signed-in, verified, active user; object access is by access.py."""
+
+    def has_permission(self, request, view) -> bool:
+        return access.is_verified(request.user)
+
+
+__all__ = ["IsSignedIn", "Token", "TokenAuthenticationVerified", "VerifiedSessionAuthentication"]
+
+
+# OpenAPI: describe the two authentication schemes to drf-spectacular.
+from drf_spectacular.extensions import OpenApiAuthenticationExtension  # noqa: E402
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "cse_framework.api.VerifiedSessionAuthentication"
+    name = "session"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "cse_framework.api.TokenAuthenticationVerified"
+    name = "token"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token-based authentication: "Token <key>"',
+        }

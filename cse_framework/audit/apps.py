@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "cse_framework.audit"
+    label = "audit"
+    verbose_name = "Audit"
+

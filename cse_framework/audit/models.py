@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AccessEvent(models.Model):
+    """One access to a record: who, when, what they did, to which object and child. Append-only.
+
+    Never the content of the record (DPA 2018 s.62; ASVS 8.3.5). On PostgreSQL a trigger refuses
+    UPDATE and DELETE (migration 0002).
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+        PRINT = "print", "Printed"
+        EXPORT = "export", "Exported"
+        DISCLOSE = "disclose", "Disclosed"
+        DENY = "deny", "Denied"
+
+    at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    child_id = models.UUIDField(null=True, blank=True)
+    justification = models.TextField(blank=True)
+    recipient = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["child_id", "-at"], name="access_child_at"),
+            models.Index(fields=["user", "-at"], name="access_user_at"),
+            models.Index(fields=["-at"], name="access_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_type} {self.object_id}"

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from cse_framework.audit import views
+
+app_name = "audit"
+urlpatterns = [path("", views.access_log, name="log")]

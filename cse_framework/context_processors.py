@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from cse_framework import navigation
+
+
+def service(request):
+    """The service name, the navigation this user may use and the idle-warning timings."""
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated and user.is_verified())
+    return {
+        "service_name": "CSE Framework",
+        "navigation": navigation.items_for(request) if signed_in else [],
+        "signed_in": signed_in,
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
+    }

@@ -1,0 +1,66 @@
+"""Template helpers that render Django form fields as GOV.UK Design System components."""
+
+from django import forms, template
+
+register = template.Library()
+
+_INPUT_CLASS = {
+    "input": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "checkbox": "govuk-checkboxes__input",
+}
+
+
+@register.filter
+def govuk_kind(bound_field) -> str:
+    """Which GOV.UK component renders this field."""
+    widget = bound_field.field.widget
+    if widget.is_hidden:
+        return "hidden"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.MultiWidget):
+        return "multi"
+    return "input"
+
+
+def described_by(bound_field) -> str:
+    ids = []
+    if bound_field.help_text:
+        ids.append(f"{bound_field.auto_id}-hint")
+    if bound_field.errors:
+        ids.append(f"{bound_field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def govuk_widget(bound_field):
+    """The field's own widget with the GOV.UK classes, error state and aria-describedby."""
+    kind = govuk_kind(bound_field)
+    base = _INPUT_CLASS.get(kind, "")
+    existing = bound_field.field.widget.attrs.get("class", "")
+    classes = [base, existing]
+    if bound_field.errors and kind in ("input", "textarea", "select"):
+        classes.append(f"{base}--error")
+    attrs = {"class": " ".join(c for c in classes if c)}
+    if described := described_by(bound_field):
+        attrs["aria-describedby"] = described
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def field_error_id(bound_field) -> str:
+    """Where the error summary links to: the first input of the field."""
+    kind = govuk_kind(bound_field)
+    if kind in ("radios", "checkboxes", "multi"):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id

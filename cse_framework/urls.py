@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from cse_framework import views
+from referrals.api import ChildViewSet
+
+router = DefaultRouter()
+router.register("children", ChildViewSet, basename="child")
+
+admin.site.site_header = "CSE Framework reference data"
+admin.site.site_title = "CSE Framework reference data"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("account/", include("cse_framework.accounts.urls")),
+    path("access-log/", include("cse_framework.audit.urls")),
+    path("dashboards/", include("cse_framework.dashboards.urls")),
+    path("referrals/", include("referrals.urls")),
+    path("strategy/", include("strategy.urls")),
+    path("shield/", include("shield.urls")),
+    path("macse/", include("macse.urls")),
+    path("intelligence/", include("intelligence.urls")),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The admin's own sign-in page is replaced by the service's, with its second factor.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:sign-in", query_string=True),
+        name="admin-login",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "cse_framework.views.bad_request"
+handler403 = "cse_framework.views.permission_denied"
+handler404 = "cse_framework.views.page_not_found"
+handler500 = "cse_framework.views.server_error"
