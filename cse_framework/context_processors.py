@@ -1,12 +1,11 @@
 from django.conf import settings
 
-from cse_framework import navigation
+from cse_framework import access, navigation
 
 
 def service(request):
     """The service name, the navigation this user may use and the idle-warning timings."""
-    user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated and user.is_verified())
+    signed_in = access.is_verified(getattr(request, "user", None))
     return {
         "service_name": "CSE Framework",
         "navigation": navigation.items_for(request) if signed_in else [],

@@ -252,6 +252,7 @@ USE_TZ = True
 # --- Static files (whitenoise; the GOV.UK Design System is built into static/build) ----------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -279,9 +280,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first, so an unauthenticated API call answers 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "cse_framework.api.VerifiedSessionAuthentication",
         "cse_framework.api.TokenAuthenticationVerified",
+        "cse_framework.api.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cse_framework.api.IsSignedIn"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -328,6 +330,7 @@ LOGGING = {
         # /readyz reports a missing worker as "degraded"; the check's traceback is noise.
         "health_check": {"level": "ERROR"},
         "kombu.connection": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
     },
 }
 CSRF_FAILURE_VIEW = "cse_framework.views.csrf_failure"

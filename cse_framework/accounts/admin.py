@@ -3,6 +3,10 @@ ever registered here, since the admin would bypass the access mechanism and the 
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from cse_framework.accounts.models import Agency, Role, Team, User
@@ -43,3 +47,11 @@ class UserAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Leavers are deactivated, never deleted: their history stays attributed to them.
         return False
+
+
+# Second-factor secrets and API tokens are never shown in the admin: a second factor is reset by
+# its own audited journey, never by editing a device.
+# Groups are not used: roles (D22) are the one mechanism.
+for model in (TOTPDevice, StaticDevice, TokenProxy, Group):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)

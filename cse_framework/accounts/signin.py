@@ -42,6 +42,7 @@ def complete(request, user: User, device) -> str:
     user.backend = "django.contrib.auth.backends.ModelBackend"
     auth_login(request, user)
     otp_login(request, device)
+    user.is_verified = lambda: user.otp_device is not None  # as OTPMiddleware does per request
     request.session[SIGNED_IN_AT_KEY] = time.time()
     if request.session.get(KEPT_FORM_KEY):
         return "accounts:kept-form"

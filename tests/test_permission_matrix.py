@@ -1,0 +1,180 @@
+"""Every URL pattern and API operation x every role of D22 + anonymous, with the expected answer.
+
+A route with no row fails `test_every_route_has_a_row`: a new route must be added here.
+"""
+
+import pytest
+from django.contrib import admin
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+from cse_framework.accounts.roles import RoleCode
+from cse_framework.audit.policy import AUDITOR_ROLES
+from cse_framework.dashboards import policy as dashboards
+from intelligence import policy as intelligence
+from macse import policy as macse
+from referrals import policy as referrals
+from shield import policy as shield
+from strategy import policy as strategy
+from tests.factories.referrals import ChildFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = list(RoleCode)
+ANONYMOUS = "anonymous"
+
+
+def every(status: int, anonymous: int) -> dict:
+    return {**{role: status for role in ROLES}, ANONYMOUS: anonymous}
+
+
+def only(roles, *, allowed: int = 200, denied: int = 403, anonymous: int = 302) -> dict:
+    return {**{role: allowed if role in roles else denied for role in ROLES}, ANONYMOUS: anonymous}
+
+
+SIGNED_IN_PAGE = every(200, anonymous=302)
+PUBLIC_PAGE = every(200, anonymous=200)
+
+# (route name, method) -> expected status per role. Detail routes get a real object's id.
+MATRIX: dict[tuple[str, str], dict] = {
+    ("home", "GET"): SIGNED_IN_PAGE,
+    ("accessibility", "GET"): PUBLIC_PAGE,
+    ("privacy", "GET"): PUBLIC_PAGE,
+    ("healthz", "GET"): PUBLIC_PAGE,
+    ("readyz", "GET"): PUBLIC_PAGE,
+    ("accounts:sign-in", "GET"): every(302, anonymous=200),
+    ("accounts:security-code", "GET"): every(302, anonymous=302),
+    ("accounts:enrol", "GET"): every(302, anonymous=302),
+    ("accounts:sign-out", "GET"): PUBLIC_PAGE,
+    ("accounts:signed-out", "GET"): PUBLIC_PAGE,
+    ("accounts:keep-alive", "GET"): every(405, anonymous=302),
+    ("accounts:keep-alive", "POST"): every(302, anonymous=302),
+    ("accounts:kept-form", "GET"): every(302, anonymous=302),
+    ("accounts:account", "GET"): SIGNED_IN_PAGE,
+    ("accounts:backup-codes", "GET"): every(405, anonymous=302),
+    ("accounts:backup-codes", "POST"): every(200, anonymous=302),
+    ("audit:log", "GET"): only(AUDITOR_ROLES),
+    ("dashboards:index", "GET"): only(dashboards.LANDING_ROLES),
+    ("referrals:index", "GET"): only(referrals.LANDING_ROLES),
+    ("referrals:child-list", "GET"): only(referrals.REGISTER_ROLES),
+    ("referrals:child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
+    ("strategy:index", "GET"): only(strategy.LANDING_ROLES),
+    ("shield:index", "GET"): only(shield.LANDING_ROLES),
+    ("macse:index", "GET"): only(macse.LANDING_ROLES),
+    ("intelligence:index", "GET"): only(intelligence.LANDING_ROLES),
+    # API: 401 without credentials; lists are scoped (empty, not forbidden) for other roles.
+    ("api-root", "GET"): every(200, anonymous=401),
+    ("child-list", "GET"): every(200, anonymous=401),
+    ("child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404, anonymous=401),
+    ("api-schema", "GET"): every(200, anonymous=401),
+    ("api-docs", "GET"): every(200, anonymous=401),
+    ("admin-login", "GET"): every(302, anonymous=302),
+}
+# Routes that exist only as alternative spellings of a route above (DRF format suffixes).
+ALIASES = {"api-root", "child-list", "child-detail"}
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def _routes() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def _admin_routes() -> set[str]:
+    return {name for name in _routes() if name.startswith("admin:")}
+
+
+def test_every_route_has_a_row():
+    """Adding a URL without deciding who may use it fails here."""
+    declared = {name for name, _ in MATRIX} | ALIASES
+    missing = _routes() - declared - _admin_routes()
+    assert not missing, f"add these routes to MATRIX: {sorted(missing)}"
+    assert not declared - _routes(), "MATRIX names routes that no longer exist"
+
+
+def _client_for(role, client, client_for):
+    return client if role == ANONYMOUS else client_for(role)
+
+
+def _url(name: str, objects: dict) -> str:
+    if name.endswith("child-detail"):
+        return reverse(name, kwargs={"pk": objects["child"].pk})
+    return reverse(name)
+
+
+@pytest.mark.parametrize(("route", "method"), sorted(MATRIX))
+def test_route_answers_each_role_as_the_matrix_says(route, method, client, client_for, settings):
+    """Each role (and anonymous) gets exactly the status the matrix expects."""
+    settings.CELERY_BROKER_URL = "memory://"  # /readyz: no worker is expected here
+    objects = {"child": ChildFactory()}
+    url = _url(route, objects)
+    answers = {}
+    for role in [*ROLES, ANONYMOUS]:
+        http = _client_for(role, client, client_for)
+        response = http.get(url) if method == "GET" else http.post(url)
+        answers[role] = response.status_code
+    expected = MATRIX[(route, method)]
+    wrong = {role: (answers[role], want) for role, want in expected.items() if answers[role] != want}
+    assert not wrong, f"{method} {url}: role -> (got, expected): {wrong}"
+
+
+def _admin_url(name: str, user) -> str | None:
+    """The admin URL, with a real object (the user's agency) where it needs one."""
+    agency = user.agency
+    shapes = (
+        {},
+        {"app_label": "accounts"},
+        {"object_id": agency.pk},
+        {"object_id": agency.pk, "history_id": agency.history.latest().history_id},
+        {"content_type_id": 1, "object_id": agency.pk},
+    )
+    for kwargs in shapes:
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    try:  # simple-history's view of one historical version takes positional arguments
+        return reverse(name, args=[agency.pk, agency.history.latest().history_id])
+    except NoReverseMatch:
+        return None
+
+
+@pytest.mark.parametrize("route", sorted(_admin_routes()))
+def test_admin_is_for_system_administrators_only(route, client, client_for):
+    """Only a system administrator gets past the admin's door; everyone else is redirected."""
+    administrator = client_for(RoleCode.SYSTEM_ADMINISTRATOR)
+    url = _admin_url(route, administrator.user)
+    if url is None:
+        pytest.fail(f"no way to build a URL for {route}")
+    door = "/account/sign-in/" if route == "admin:login" else "/admin/login/"
+    for role in ROLES:
+        if role == RoleCode.SYSTEM_ADMINISTRATOR:
+            continue
+        response = client_for(role).get(url)
+        assert response.status_code in (302, 405), (role, url, response.status_code)
+        if response.status_code == 302 and route != "admin:logout":
+            assert response["Location"].startswith(door), (role, url)
+    # The admin's door (/admin/login/) sends everyone to the service's own sign-in.
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith((door, "/account/sign-in/"))
+    assert client.get("/admin/login/")["Location"].startswith("/account/sign-in/")
+    answer = administrator.get(url)
+    assert answer.status_code < 500
+    if answer.status_code == 302 and route != "admin:login":
+        assert not answer["Location"].startswith(("/admin/login/", "/account/sign-in/"))
+
+
+def test_no_child_scoped_model_in_the_admin():
+    """The admin holds reference data only: it would bypass the access mechanism and the audit."""
+    from referrals.models import Child
+
+    for model in admin.site._registry:
+        assert model is not Child
+        assert "child" not in {field.name for field in model._meta.get_fields()}, model
