@@ -33,15 +33,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-mkdir -p var/log
+LOG_DIR=${VAR_DIR:-var}/log
+mkdir -p "$LOG_DIR"
 .venv/bin/celery -A cse_framework worker --loglevel=INFO --concurrency=1 --pool=solo \
-  >var/log/worker.log 2>&1 &
+  >"$LOG_DIR/worker.log" 2>&1 &
 pids+=($!)
-.venv/bin/celery -A cse_framework beat --loglevel=INFO >var/log/beat.log 2>&1 &
+.venv/bin/celery -A cse_framework beat --loglevel=INFO >"$LOG_DIR/beat.log" 2>&1 &
 pids+=($!)
 echo
 echo "CSE Framework is running at http://$HOST:$PORT/ (Ctrl+C to stop)"
-echo "Worker and beat logs: var/log/worker.log, var/log/beat.log"
+echo "Worker and beat logs: $LOG_DIR/worker.log, $LOG_DIR/beat.log"
 $PY manage.py runserver --noreload "$HOST:$PORT" &
 pids+=($!)
 wait -n "${pids[@]}"

@@ -76,6 +76,68 @@ def base_url(live_server) -> str:
     return live_server.url
 
 
+# --- The database between browser tests ----------------------------------------------------------
+# Browser tests are transactional: the live server's thread must see what the test wrote, so
+# Django empties every table after each test. Two things need care around that:
+#
+# * the roles are rows loaded by a data migration (accounts 0002_roles), so emptying the tables
+#   drops them; each test makes sure they exist, and they are put back after the tables are
+#   emptied, so later tests find the database as the migrations left it;
+# * on PostgreSQL the access log refuses TRUNCATE (audit 0002_append_only), which is how Django
+#   empties the tables; that one statement trigger is switched off for the emptying only. The
+#   row triggers refusing UPDATE and DELETE stay on throughout.
+
+TRUNCATE_TRIGGER = "audit_accessevent_no_truncate"
+
+
+def _load_roles() -> None:
+    """What migration accounts 0002_roles does: one row per role."""
+    from cse_framework.accounts.models import Role
+    from cse_framework.accounts.roles import RoleCode
+
+    Role.objects.bulk_create([Role(code=code.value) for code in RoleCode], ignore_conflicts=True)
+
+
+def _truncate_trigger(enabled: bool) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger WHERE tgname = %s AND NOT tgisinternal", [TRUNCATE_TRIGGER]
+        )
+        if cursor.fetchone():
+            action = "ENABLE" if enabled else "DISABLE"
+            cursor.execute(f"ALTER TABLE audit_accessevent {action} TRIGGER {TRUNCATE_TRIGGER}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Around the teardown of a browser test (which empties the tables): see above."""
+    blocker = item._request.getfixturevalue("django_db_blocker") if _uses_db(item) else None
+    if blocker is None:
+        return (yield)
+    with blocker.unblock():
+        _truncate_trigger(enabled=False)
+    try:
+        return (yield)
+    finally:
+        with blocker.unblock():
+            _truncate_trigger(enabled=True)
+            _load_roles()
+
+
+def _uses_db(item) -> bool:
+    return item.get_closest_marker("django_db") is not None and hasattr(item, "_request")
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db) -> None:
+    """The roles exist even if an earlier transactional test emptied the tables."""
+    _load_roles()
+
+
 def assert_accessible(page: Page, context=None) -> None:
     """Run axe-core on the page (or a part of it); fail listing every violation, any impact."""
     results = _axe.run(page, context=context) if context else _axe.run(page)

@@ -18,7 +18,12 @@ from tests.e2e.conftest import (
 )
 from tests.factories.referrals import ChildFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    # WhiteNoise looks for collectstatic output; the live server serves static from the finders.
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
 
 SIGN_IN = "/account/sign-in/"
 
