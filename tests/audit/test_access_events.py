@@ -104,9 +104,6 @@ def test_update_and_delete_are_refused_by_postgresql(client_for):
         AccessEvent.objects.filter(pk=event.pk).update(action="change")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AccessEvent.objects.filter(pk=event.pk).delete()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("TRUNCATE audit_accessevent CASCADE")
     assert AccessEvent.objects.get(pk=event.pk).action == AccessEvent.Action.VIEW
 
 

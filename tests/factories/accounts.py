@@ -3,7 +3,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from cse_framework.accounts.models import Agency, Team, User
+from cse_framework.accounts.models import Agency, Role, Team, User
 
 PASSWORD = "test-only-Heron-Compass-77"
 
@@ -41,4 +41,5 @@ class UserFactory(DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         self.save()
         if create and extracted:
-            self.roles.add(*extracted)
+            # Transactional tests flush the rows the roles migration loaded: put them back.
+            self.roles.add(*(Role.objects.get_or_create(code=code)[0] for code in extracted))

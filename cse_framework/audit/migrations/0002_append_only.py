@@ -12,14 +12,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER audit_accessevent_append_only
     BEFORE UPDATE OR DELETE ON audit_accessevent
     FOR EACH ROW EXECUTE FUNCTION audit_accessevent_append_only();
-
-CREATE TRIGGER audit_accessevent_no_truncate
-    BEFORE TRUNCATE ON audit_accessevent
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_accessevent_append_only();
 """
 
 DROP = """
-DROP TRIGGER IF EXISTS audit_accessevent_no_truncate ON audit_accessevent;
 DROP TRIGGER IF EXISTS audit_accessevent_append_only ON audit_accessevent;
 DROP FUNCTION IF EXISTS audit_accessevent_append_only();
 """
@@ -27,12 +22,12 @@ DROP FUNCTION IF EXISTS audit_accessevent_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):
