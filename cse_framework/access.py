@@ -3,7 +3,8 @@
 Two entry points, used everywhere:
 
 * ``scope(user, queryset)``: the rows of a model this user may see (none by default).
-* ``check(user, action, obj)``: whether this user may take this action on this object (no by default).
+* ``check(user, action, obj)``: whether this user may take this action on this object
+  (no by default).
 
 Each app states its own rules in ``<app>/policy.py`` and registers them with ``@register(Model)``.
 A model with no registered policy is invisible to everyone. A single object the user may not see

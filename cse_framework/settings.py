@@ -30,8 +30,10 @@ def _development_secret() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env.str("SECRET_KEY") if PRODUCTION else env.str("SECRET_KEY", default="") or (
-    _development_secret()
+SECRET_KEY = (
+    env.str("SECRET_KEY")
+    if PRODUCTION
+    else env.str("SECRET_KEY", default="") or (_development_secret())
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -112,7 +114,9 @@ FORM_RENDERER = "cse_framework.forms.GovukFormRenderer"
 # --- Database -------------------------------------------------------------------------------
 # SQLite by default: WAL, IMMEDIATE transactions and a busy timeout, so the web server, the
 # Celery worker and beat can share one file without "database is locked".
-DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cse_framework.sqlite3'}"
+DATABASE_URL = (
+    env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cse_framework.sqlite3'}"
+)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {

@@ -55,7 +55,9 @@ def page_not_found(request, exception=None):
     if request.user.is_authenticated:
         record_unknown_path(request)
     return _error(
-        request, 404, "Page not found",
+        request,
+        404,
+        "Page not found",
         "If you typed the web address, check it is correct.",
         "If you pasted the web address, check you copied the entire address.",
         "If the page is about a record, you may not have access to it.",
@@ -64,7 +66,9 @@ def page_not_found(request, exception=None):
 
 def permission_denied(request, exception=None):
     return _error(
-        request, 403, "You do not have access to this page",
+        request,
+        403,
+        "You do not have access to this page",
         "This page is for people with a particular role. If you need it for your work, ask your "
         "team manager.",
     )
@@ -72,19 +76,25 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     return _error(
-        request, 500, "Sorry, there is a problem with the service",
+        request,
+        500,
+        "Sorry, there is a problem with the service",
         "Try again later. Anything you saved before the problem is kept.",
         "If it keeps happening, tell the service desk and give them the reference below.",
     )
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "Sorry, there is a problem with the request", "Go back and try again.")
+    return _error(
+        request, 400, "Sorry, there is a problem with the request", "Go back and try again."
+    )
 
 
 def csrf_failure(request, reason=""):
     return _error(
-        request, 403, "Sorry, this form has expired",
+        request,
+        403,
+        "Sorry, this form has expired",
         "Go back, refresh the page and try again. What you typed may need entering again.",
     )
 
@@ -134,10 +144,14 @@ def readyz(request):
             failed_required = True
         else:
             report[name] = "degraded"
-    status = "unavailable" if failed_required else (
-        "degraded" if "degraded" in report.values() else "ok"
+    status = (
+        "unavailable"
+        if failed_required
+        else ("degraded" if "degraded" in report.values() else "ok")
     )
-    return JsonResponse({"status": status, "checks": report}, status=503 if failed_required else 200)
+    return JsonResponse(
+        {"status": status, "checks": report}, status=503 if failed_required else 200
+    )
 
 
 def landing_path(policy):

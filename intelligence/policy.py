@@ -7,6 +7,8 @@ from cse_framework.navigation import Section
 LANDING_ROLES = ALL_ROLES - {RoleCode.LSCB_ANALYST, RoleCode.SYSTEM_ADMINISTRATOR}
 
 SECTION = Section(
-    "Intelligence", "intelligence:index", LANDING_ROLES,
+    "Intelligence",
+    "intelligence:index",
+    LANDING_ROLES,
     "Pass on information about people, places, vehicles and online handles",
 )

@@ -15,4 +15,6 @@ LANDING_ROLES = frozenset(
     }
 )
 
-SECTION = Section("MACSE", "macse:index", LANDING_ROLES, "Monthly MACSE meetings, agendas, minutes and plans")
+SECTION = Section(
+    "MACSE", "macse:index", LANDING_ROLES, "Monthly MACSE meetings, agendas, minutes and plans"
+)

@@ -19,7 +19,9 @@ REGISTER_ROLES = frozenset(
 LANDING_ROLES = ALL_ROLES - {RoleCode.LSCB_ANALYST, RoleCode.SYSTEM_ADMINISTRATOR}
 
 SECTION = Section(
-    "Referrals", "referrals:index", LANDING_ROLES,
+    "Referrals",
+    "referrals:index",
+    LANDING_ROLES,
     "Refer a child (CSE1 and MARF), and the child register",
 )
 

@@ -42,7 +42,8 @@ def post(path: str, data: dict) -> tuple[int, str, str]:
         return response.status, response.geturl(), response.read().decode()
 
 
-logins = open(LOGINS_FILE).read()
+with open(LOGINS_FILE) as handle:
+    logins = handle.read()
 password = re.search(r"Password for every demo user: (\S+)", logins).group(1)
 line = next(row for row in logins.splitlines() if "mash.worker@example.org" in row)
 code = line.split("codes:")[1].split()[0]
@@ -50,7 +51,9 @@ code = line.split("codes:")[1].split()[0]
 status, url, page = get("/account/sign-in/")
 if "Sign in to CSE Framework" not in page:
     fail("the sign-in page did not load")
-status, url, page = post("/account/sign-in/", {"email": "mash.worker@example.org", "password": password})
+status, url, page = post(
+    "/account/sign-in/", {"email": "mash.worker@example.org", "password": password}
+)
 if not url.endswith("/account/sign-in/security-code/"):
     fail(f"password step went to {url}")
 status, url, page = post("/account/sign-in/security-code/", {"code": code})
@@ -64,25 +67,56 @@ print("smoke: signed in with a printed demo login and backup code; the child reg
 # One beat sweep through the real worker: a pending outbox message must become sent.
 python = sys.executable
 make = subprocess.run(  # noqa: S603
-    [python, "manage.py", "shell", "-v", "0", "-c",
-     "from cse_framework.notices.models import OutboxMessage as M;"
-     "from cse_framework.accounts.models import User;"
-     "m=M.objects.create(recipient=User.objects.get(email='mash.worker@example.org'),"
-     "subject='Smoke test',reference='SMOKE-1',link='/');print(m.pk)"],
-    capture_output=True, text=True, check=True,
+    [
+        python,
+        "manage.py",
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from cse_framework.notices.models import OutboxMessage as M;"
+        "from cse_framework.accounts.models import User;"
+        "m=M.objects.create(recipient=User.objects.get(email='mash.worker@example.org'),"
+        "subject='Smoke test',reference='SMOKE-1',link='/');print(m.pk)",
+    ],
+    capture_output=True,
+    text=True,
+    check=True,
 )
 message_id = make.stdout.strip().splitlines()[-1]
 subprocess.run(  # noqa: S603
-    [python, "-m", "celery", "-A", "cse_framework", "call",
-     "cse_framework.notices.tasks.outbox_sweep"], check=True, capture_output=True,
+    [
+        python,
+        "-m",
+        "celery",
+        "-A",
+        "cse_framework",
+        "call",
+        "cse_framework.notices.tasks.outbox_sweep",
+    ],
+    check=True,
+    capture_output=True,
 )
 for _ in range(120):
-    state = subprocess.run(  # noqa: S603
-        [python, "manage.py", "shell", "-v", "0", "-c",
-         f"from cse_framework.notices.models import OutboxMessage as M;"
-         f"print(M.objects.get(pk={message_id}).status)"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]
+    state = (
+        subprocess.run(  # noqa: S603
+            [
+                python,
+                "manage.py",
+                "shell",
+                "-v",
+                "0",
+                "-c",
+                f"from cse_framework.notices.models import OutboxMessage as M;"
+                f"print(M.objects.get(pk={message_id}).status)",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     if state == "sent":
         print("smoke: one beat sweep ran on the real worker and sent the outbox message")
         sys.exit(0)

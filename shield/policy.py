@@ -13,4 +13,6 @@ LANDING_ROLES = frozenset(
     }
 )
 
-SECTION = Section("Shield", "shield:index", LANDING_ROLES, "Shield casework, CSE2 assessments and MACSE plans")
+SECTION = Section(
+    "Shield", "shield:index", LANDING_ROLES, "Shield casework, CSE2 assessments and MACSE plans"
+)

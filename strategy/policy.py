@@ -16,4 +16,9 @@ LANDING_ROLES = frozenset(
     }
 )
 
-SECTION = Section("Strategy", "strategy:index", LANDING_ROLES, "Strategy discussions within 24 hours and strategy meetings within 72 hours")
+SECTION = Section(
+    "Strategy",
+    "strategy:index",
+    LANDING_ROLES,
+    "Strategy discussions within 24 hours and strategy meetings within 72 hours",
+)

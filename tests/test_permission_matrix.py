@@ -120,7 +120,9 @@ def test_route_answers_each_role_as_the_matrix_says(route, method, client, clien
         response = http.get(url) if method == "GET" else http.post(url)
         answers[role] = response.status_code
     expected = MATRIX[(route, method)]
-    wrong = {role: (answers[role], want) for role, want in expected.items() if answers[role] != want}
+    wrong = {
+        role: (answers[role], want) for role, want in expected.items() if answers[role] != want
+    }
     assert not wrong, f"{method} {url}: role -> (got, expected): {wrong}"
 
 

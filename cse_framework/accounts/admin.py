@@ -33,7 +33,16 @@ class UserAdminForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["email", "full_name", "job_title", "phone", "agency", "team", "roles", "is_active"]
+        fields = [
+            "email",
+            "full_name",
+            "job_title",
+            "phone",
+            "agency",
+            "team",
+            "roles",
+            "is_active",
+        ]
 
 
 @admin.register(User)

@@ -24,7 +24,9 @@ class SignInForm(forms.Form):
 class SecurityCodeForm(forms.Form):
     code = forms.CharField(
         label="Security code",
-        help_text="The 6-digit code from your authenticator app, or one of your 8-digit backup codes",
+        help_text=(
+            "The 6-digit code from your authenticator app, or one of your 8-digit backup codes"
+        ),
         max_length=12,
         widget=forms.TextInput(
             attrs={

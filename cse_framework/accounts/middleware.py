@@ -25,7 +25,9 @@ class SessionLimitsMiddleware:
             and time.time() - started > settings.SESSION_ABSOLUTE_SECONDS
         ):
             logout(request)
-            messages.info(request, "You were signed out because you had been signed in for 12 hours")
+            messages.info(
+                request, "You were signed out because you had been signed in for 12 hours"
+            )
         return self.get_response(request)
 
 

@@ -42,9 +42,7 @@ def sign_in(request):
 
 def _second_factor_failed(request, user) -> None:
     """A wrong security code counts towards the lock-out like a wrong password."""
-    user_login_failed.send(
-        sender=__name__, credentials={"email": user.email}, request=request
-    )
+    user_login_failed.send(sender=__name__, credentials={"email": user.email}, request=request)
 
 
 @login_not_required
@@ -108,7 +106,9 @@ def enrol(request):
 def backup_codes(request):
     """A signed-in user replaces their backup codes (the old ones stop working)."""
     codes = services.backup_codes_regenerate(user=request.user)
-    return render(request, "accounts/backup_codes.html", {"codes": codes, "next": "accounts:account"})
+    return render(
+        request, "accounts/backup_codes.html", {"codes": codes, "next": "accounts:account"}
+    )
 
 
 @login_not_required

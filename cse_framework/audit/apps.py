@@ -5,4 +5,3 @@ class AuditConfig(AppConfig):
     name = "cse_framework.audit"
     label = "audit"
     verbose_name = "Audit"
-

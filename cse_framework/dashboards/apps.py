@@ -5,4 +5,3 @@ class DashboardsConfig(AppConfig):
     name = "cse_framework.dashboards"
     label = "dashboards"
     verbose_name = "Dashboards"
-

@@ -12,6 +12,8 @@ LANDING_ROLES = frozenset(
 )
 
 SECTION = Section(
-    "Dashboards", "dashboards:index", LANDING_ROLES,
+    "Dashboards",
+    "dashboards:index",
+    LANDING_ROLES,
     "Overdue reviews and the quarterly data-monitoring return",
 )
