@@ -10,5 +10,7 @@ PYTHON=.venv/bin/python
 ensure_packages
 trap stop_services EXIT
 start_services
+echo "== ruff"
+.venv/bin/ruff check .
 export DJANGO_ENV=test
 .venv/bin/pytest "$@"

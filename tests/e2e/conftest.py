@@ -1,22 +1,37 @@
 """Browser-test fixtures: one headless Debian Chromium per run, a fresh context per test, the live
 server (static files served by pytest-django's StaticFilesHandler), axe and a real-UI sign-in.
+
+Roles: the transactional flush after each browser test empties the rows the roles migration
+loaded; tests.factories.accounts.UserFactory puts back the ones a user is given.
 """
 
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
-# Playwright's sync API runs an asyncio event loop in this thread; Django's ORM refuses to run
-# inside one unless told it is safe (it is: the loop only drives the browser).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Playwright's sync API runs an asyncio event loop in this thread (from launch until stop); Django's
+# ORM refuses to run inside one unless told it is safe (it is: the loop only drives the browser).
+# The setting goes again once the browser tests are over (see _restore_async_safety), so that
+# other tests, and the processes they start (manage.py check --deploy), do not inherit it.
+_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+_ASYNC_UNSAFE_BEFORE = os.environ.get(_ASYNC_UNSAFE)
+os.environ[_ASYNC_UNSAFE] = "true"
 
 import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from cse_framework.accounts.services import backup_codes_regenerate  # noqa: E402
 from tests.factories.accounts import PASSWORD, UserFactory  # noqa: E402
 
+E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -33,13 +48,69 @@ TIMEOUT_MS = 10_000
 _axe = Axe()
 
 
+def _restore_async_safety() -> None:
+    if _ASYNC_UNSAFE_BEFORE is None:
+        os.environ.pop(_ASYNC_UNSAFE, None)
+    else:
+        os.environ[_ASYNC_UNSAFE] = _ASYNC_UNSAFE_BEFORE
+
+
+class _Chromium:
+    """The one browser of the run; stopped after the last browser test, not at the end of the
+    session, so Playwright's event loop is not left running under the tests that follow."""
+
+    def __init__(self) -> None:
+        self.playwright: Playwright | None = None
+        self.browser: Browser | None = None
+
+    def start(self) -> Browser:
+        if self.browser is None:
+            os.environ[_ASYNC_UNSAFE] = "true"
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        return self.browser
+
+    def stop(self) -> None:
+        try:
+            if self.browser is not None:
+                self.browser.close()
+            if self.playwright is not None:
+                self.playwright.stop()
+        finally:
+            self.browser = self.playwright = None
+            _restore_async_safety()
+
+
+_chromium = _Chromium()
+_last_browser_test: list = []
+
+
+def _is_browser_test(item) -> bool:
+    return Path(item.path).resolve().is_relative_to(E2E_DIR)
+
+
+def pytest_collection_finish(session) -> None:
+    """Note the last browser test to run; with none selected, undo the setting above at once."""
+    browser_tests = [item for item in session.items if _is_browser_test(item)]
+    _last_browser_test[:] = browser_tests[-1:]
+    if not browser_tests:
+        _restore_async_safety()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem) -> None:
+    """After the last browser test's own fixtures are torn down, stop the browser."""
+    if _last_browser_test and item is _last_browser_test[0]:
+        _chromium.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, launched once for the whole run (never a downloaded browser)."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield _chromium.start()
+    _chromium.stop()
 
 
 def _new_context(browser: Browser, **options) -> BrowserContext:
@@ -76,68 +147,6 @@ def base_url(live_server) -> str:
     return live_server.url
 
 
-# --- The database between browser tests ----------------------------------------------------------
-# Browser tests are transactional: the live server's thread must see what the test wrote, so
-# Django empties every table after each test. Two things need care around that:
-#
-# * the roles are rows loaded by a data migration (accounts 0002_roles), so emptying the tables
-#   drops them; each test makes sure they exist, and they are put back after the tables are
-#   emptied, so later tests find the database as the migrations left it;
-# * on PostgreSQL the access log refuses TRUNCATE (audit 0002_append_only), which is how Django
-#   empties the tables; that one statement trigger is switched off for the emptying only. The
-#   row triggers refusing UPDATE and DELETE stay on throughout.
-
-TRUNCATE_TRIGGER = "audit_accessevent_no_truncate"
-
-
-def _load_roles() -> None:
-    """What migration accounts 0002_roles does: one row per role."""
-    from cse_framework.accounts.models import Role
-    from cse_framework.accounts.roles import RoleCode
-
-    Role.objects.bulk_create([Role(code=code.value) for code in RoleCode], ignore_conflicts=True)
-
-
-def _truncate_trigger(enabled: bool) -> None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM pg_trigger WHERE tgname = %s AND NOT tgisinternal", [TRUNCATE_TRIGGER]
-        )
-        if cursor.fetchone():
-            action = "ENABLE" if enabled else "DISABLE"
-            cursor.execute(f"ALTER TABLE audit_accessevent {action} TRIGGER {TRUNCATE_TRIGGER}")
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Around the teardown of a browser test (which empties the tables): see above."""
-    blocker = item._request.getfixturevalue("django_db_blocker") if _uses_db(item) else None
-    if blocker is None:
-        return (yield)
-    with blocker.unblock():
-        _truncate_trigger(enabled=False)
-    try:
-        return (yield)
-    finally:
-        with blocker.unblock():
-            _truncate_trigger(enabled=True)
-            _load_roles()
-
-
-def _uses_db(item) -> bool:
-    return item.get_closest_marker("django_db") is not None and hasattr(item, "_request")
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db) -> None:
-    """The roles exist even if an earlier transactional test emptied the tables."""
-    _load_roles()
-
-
 def assert_accessible(page: Page, context=None) -> None:
     """Run axe-core on the page (or a part of it); fail listing every violation, any impact."""
     results = _axe.run(page, context=context) if context else _axe.run(page)
@@ -171,18 +180,17 @@ def make_user(*roles, **fields) -> SignedInUser:
 
 def enter_password(page: Page, account: SignedInUser) -> None:
     """Step 1 of signing in: email address and password, on whatever sign-in page is open."""
-    page.get_by_label("Email address").fill(account.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Email address", exact=True).fill(account.user.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue", exact=True).click()
     page.wait_for_url(re.compile(r"/account/sign-in/security-code/"))
 
 
 def enter_security_code(page: Page, account: SignedInUser) -> None:
     """Step 2 of signing in: a backup code."""
-    page.get_by_label("Security code").fill(account.next_code())
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert "/account/sign-in/" not in page.url, f"sign-in did not complete: {page.url}"
+    page.get_by_label("Security code", exact=True).fill(account.next_code())
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(lambda url: "/account/sign-in/" not in url)
 
 
 def sign_in(page: Page, base_url: str, account: SignedInUser, next_path: str = "") -> None:
@@ -193,15 +201,3 @@ def sign_in(page: Page, base_url: str, account: SignedInUser, next_path: str = "
     page.goto(url)
     enter_password(page, account)
     enter_security_code(page, account)
-
-
-@pytest.fixture
-def signed_in_page(page: Page, base_url: str):
-    """sign in a new user with the given roles in this test's page: signed_in_page(*roles)."""
-
-    def make(*roles, next_path: str = "") -> SignedInUser:
-        account = make_user(*roles)
-        sign_in(page, base_url, account, next_path)
-        return account
-
-    return make
