@@ -290,6 +290,8 @@ REST_FRAMEWORK = {
         "cse_framework.api.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["cse_framework.api.IsSignedIn"],
+    # JSON only: the browsable API's inline scripts would break under the CSP; /api/docs/ serves.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

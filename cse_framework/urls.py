@@ -15,6 +15,7 @@ admin.site.site_title = "CSE Framework reference data"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("floor/", views.floor, name="floor"),
     path("account/", include("cse_framework.accounts.urls")),
     path("access-log/", include("cse_framework.audit.urls")),
     path("dashboards/", include("cse_framework.dashboards.urls")),

@@ -18,6 +18,12 @@ from cse_framework.access import RolesRequiredMixin
 logger = logging.getLogger(__name__)
 
 
+def floor(request):
+    """The benchmark floor: signed in, one primary-key query, a bare template (bench/)."""
+    user = type(request.user).objects.only("pk", "full_name").get(pk=request.user.pk)
+    return render(request, "pages/floor.html", {"name": user.full_name})
+
+
 def home(request):
     return render(request, "pages/home.html")
 

@@ -37,6 +37,7 @@ PUBLIC_PAGE = every(200, anonymous=200)
 # (route name, method) -> expected status per role. Detail routes get a real object's id.
 MATRIX: dict[tuple[str, str], dict] = {
     ("home", "GET"): SIGNED_IN_PAGE,
+    ("floor", "GET"): SIGNED_IN_PAGE,
     ("accessibility", "GET"): PUBLIC_PAGE,
     ("privacy", "GET"): PUBLIC_PAGE,
     ("healthz", "GET"): PUBLIC_PAGE,
