@@ -4,6 +4,7 @@ import asyncio
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 def floor(request):
     """The benchmark floor: signed in, one primary-key query, a bare template (bench/)."""
-    user = type(request.user).objects.only("pk", "full_name").get(pk=request.user.pk)
+    user = get_user_model().objects.only("pk", "full_name").get(pk=request.user.pk)
     return render(request, "pages/floor.html", {"name": user.full_name})
 
 
