@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cse_framework.notices",
     "cse_framework.timescales",
     "cse_framework.dashboards",
+    "cse_framework.synthetic",
     "referrals",
     "strategy",
     "shield",
