@@ -10,6 +10,7 @@ class AccessLogFilterForm(forms.Form):
         label="User",
         empty_label="Any user",
     )
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     child = forms.UUIDField(
         required=False,
         label="Child record number",

@@ -115,9 +115,32 @@ def test_auditors_filter_the_log_by_user_and_child(client_for):
     worker.get(f"/referrals/children/{second.pk}/")
     auditor = client_for(RoleCode.SERVICE_MANAGER)
     by_child = auditor.get("/access-log/", {"child": str(first.pk)})
-    assert [event.child_id for event in by_child.context["page"]] == [first.pk]
+    assert [event.child_id for event in by_child.context["events"]] == [first.pk]
     by_user = auditor.get("/access-log/", {"user": worker.user.pk})
-    assert {event.child_id for event in by_user.context["page"]} == {first.pk, second.pk}
+    assert {event.child_id for event in by_user.context["events"]} == {first.pk, second.pk}
+
+
+def test_access_log_pages_by_keyset_with_constant_queries(
+    client_for, django_assert_max_num_queries
+):
+    """50 a page, older pages by cursor, and the same number of queries on every page."""
+    children = ChildFactory.create_batch(60)
+    worker = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    for child in children:
+        worker.get(f"/referrals/children/{child.pk}/")
+    auditor = client_for(RoleCode.SERVICE_MANAGER)
+    auditor.get("/access-log/")
+    with django_assert_max_num_queries(12) as first_queries:
+        first = auditor.get("/access-log/", {"user": worker.user.pk})
+    assert len(first.context["events"]) == 50
+    older = first.context["older"]
+    with django_assert_max_num_queries(12) as second_queries:
+        second = auditor.get("/access-log/", {"user": worker.user.pk, "before": older})
+    assert len(first_queries) == len(second_queries)
+    seen = {event.pk for event in first.context["events"]}
+    assert len(second.context["events"]) == 10
+    assert not seen & {event.pk for event in second.context["events"]}
+    assert second.context["older"] is None
 
 
 def test_access_log_is_for_auditors_only(client_for):
