@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
-.PHONY: run test setup lint smoke check-deploy clean
+.PHONY: run test setup lint smoke check-deploy bench clean
 
 run:            ## set up and start the app on the embedded defaults (SQLite, filesystem broker)
 	@bash scripts/run.sh
@@ -21,3 +21,6 @@ check-deploy:   ## Django's deployment checks with production environment variab
 
 clean:
 	rm -rf .venv node_modules static/build static/govuk var
+
+bench:          ## benchmark harness on PostgreSQL: make bench ARGS="--children 10000 100000"
+	@bash bench/run.sh $(ARGS)

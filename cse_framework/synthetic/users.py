@@ -1,5 +1,7 @@
 """Synthetic agencies, teams and one bench user per role (fictional, D15)."""
 
+import secrets
+
 from cse_framework.accounts import services
 from cse_framework.accounts.models import Agency, Role, Team, User
 from cse_framework.accounts.roles import RoleCode
@@ -49,3 +51,15 @@ def ensure_bench_users() -> list[User]:
         user.roles.add(Role.objects.get_or_create(code=role)[0])
         users.append(user)
     return users
+
+
+def bench_backup_codes(user: User, count: int) -> list[str]:
+    """`count` fresh single-use backup codes for the harness's many sessions of one user."""
+    device = user.staticdevice_set.get_or_create(
+        name=services.BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )[0]
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(count)]
+    for code in codes:
+        device.token_set.create(token=code)
+    return codes
