@@ -30,7 +30,10 @@ class Child(models.Model):
     class Meta:
         ordering = ["family_name", "given_names"]
         verbose_name_plural = "children"
-        indexes = [models.Index(fields=["family_name", "given_names"], name="child_name")]
+        # The register's keyset order (referrals.selectors.REGISTER_ORDER).
+        indexes = [
+            models.Index(fields=["family_name", "given_names", "id"], name="child_register_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_names} {self.family_name}"

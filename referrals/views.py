@@ -1,4 +1,5 @@
-from django.core.paginator import Paginator
+import uuid
+
 from django.shortcuts import render
 
 from cse_framework import access
@@ -19,12 +20,14 @@ def index(request):
 
 
 def child_list(request):
-    """The child register: 25 a page; each child shown is one audited view."""
+    """The child register: 25 a page by name; each child shown is one audited view."""
     access.require_roles(request.user, policy.REGISTER_ROLES)
-    page = Paginator(selectors.child_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    record_view(request, page.object_list)
+    try:
+        after = uuid.UUID(request.GET["after"]) if request.GET.get("after") else None
+    except ValueError:
+        after = None
+    page = selectors.child_register_page(user=request.user, after=after, size=PAGE_SIZE)
+    record_view(request, page.rows)
     return render(request, "referrals/child_list.html", {"page": page})
 
 

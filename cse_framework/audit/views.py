@@ -17,14 +17,14 @@ def access_log(request):
             "child_id": data["child"],
             "before_id": data["before"],
         }
-    events, older = selectors.access_events(**filters)
+    page = selectors.access_events(**filters)
     query = request.GET.copy()
     query.pop("before", None)
     context = {
         "form": form,
-        "events": events,
-        "older": older,
+        "events": page.rows,
+        "older": page.next_after,
         "filters": query.urlencode(),
-        "is_first_page": not filters.get("before_id"),
+        "is_first_page": page.is_first,
     }
     return render(request, "audit/access_log.html", context)

@@ -28,7 +28,7 @@ def test_list_of_25_children_writes_25_events_in_one_insert(client_for, django_a
     response = client.get("/referrals/children/")
     assert response.status_code == 200
     events = AccessEvent.objects.order_by("id")[before:]
-    shown = list(response.context["page"].object_list)
+    shown = response.context["page"].rows
     assert len(shown) == 25
     assert len(events) == 25
     assert {event.child_id for event in events} == {child.pk for child in shown}
@@ -57,7 +57,7 @@ def test_api_list_writes_one_event_per_child(client_for):
     client = client_for(RoleCode.MASH_SOCIAL_WORKER)
     response = client.get("/api/v1/children/")
     assert response.status_code == 200
-    assert response.json()["count"] == 3
+    assert len(response.json()["results"]) == 3
     assert AccessEvent.objects.filter(action=AccessEvent.Action.VIEW).count() == 3
 
 
@@ -136,7 +136,7 @@ def test_access_log_pages_by_keyset_with_constant_queries(
     older = first.context["older"]
     with django_assert_max_num_queries(12) as second_queries:
         second = auditor.get("/access-log/", {"user": worker.user.pk, "before": older})
-    assert len(first_queries) == len(second_queries)
+    assert len(second_queries) == len(first_queries) + 1  # the anchor's lookup, whatever the size
     seen = {event.pk for event in first.context["events"]}
     assert len(second.context["events"]) == 10
     assert not seen & {event.pk for event in second.context["events"]}

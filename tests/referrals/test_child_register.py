@@ -26,21 +26,42 @@ def test_register_runs_the_same_queries_for_1_and_50_children(
     ChildFactory.create_batch(49)
     fifty = _queries_for_list(client, django_assert_max_num_queries, 15)
     assert one == fifty
+    after = client.get(reverse("referrals:child-list")).context["page"].next_after
+    with django_assert_max_num_queries(fifty + 1):  # + the anchor's lookup
+        client.get(reverse("referrals:child-list"), {"after": str(after)})
 
 
-def test_register_is_paginated_by_25(client_for):
-    """Page 2 holds the rest."""
+def test_register_is_paginated_by_25_in_name_order(client_for):
+    """The next page starts after the last child shown, by name; the URL holds only an id."""
     ChildFactory.create_batch(30)
     client = client_for(RoleCode.MASH_TEAM_MANAGER)
-    assert len(client.get(reverse("referrals:child-list")).context["page"]) == 25
-    assert len(client.get(reverse("referrals:child-list"), {"page": 2}).context["page"]) == 5
+    first = client.get(reverse("referrals:child-list"))
+    page = first.context["page"]
+    assert len(page.rows) == 25
+    assert f'href="?after={page.next_after}"' in first.content.decode()
+    second = client.get(reverse("referrals:child-list"), {"after": str(page.next_after)})
+    rows = page.rows + second.context["page"].rows
+    assert len(rows) == 30
+    assert [(c.family_name, c.given_names, c.pk) for c in rows] == sorted(
+        (c.family_name, c.given_names, c.pk) for c in rows
+    )
+    assert second.context["page"].next_after is None
+
+
+def test_register_cursor_cannot_reach_outside_scope(client_for):
+    """An unknown or malformed cursor starts again at the first page."""
+    ChildFactory.create_batch(3)
+    client = client_for(RoleCode.MASH_TEAM_MANAGER)
+    for after in ("00000000-0000-0000-0000-000000000000", "not-a-uuid"):
+        page = client.get(reverse("referrals:child-list"), {"after": after}).context["page"]
+        assert page.is_first and len(page.rows) == 3
 
 
 def test_api_list_is_empty_for_a_role_without_register_access(client_for):
     """List endpoints never contain out-of-scope rows."""
     ChildFactory.create_batch(2)
     response = client_for(RoleCode.REFERRER).get("/api/v1/children/")
-    assert response.json()["count"] == 0
+    assert response.json()["results"] == []
 
 
 def test_api_token_authentication(client_for):
@@ -52,7 +73,7 @@ def test_api_token_authentication(client_for):
     user = client_for(RoleCode.MASH_SOCIAL_WORKER).user
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    assert api.get("/api/v1/children/").json()["count"] == 1
+    assert len(api.get("/api/v1/children/").json()["results"]) == 1
     api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     assert api.get("/api/v1/children/").status_code == 401
 
