@@ -30,9 +30,10 @@ class Child(models.Model):
     class Meta:
         ordering = ["family_name", "given_names"]
         verbose_name_plural = "children"
-        # The register's keyset order (referrals.selectors.REGISTER_ORDER).
+        # The register's keyset order (referrals.selectors.REGISTER_ORDER) and the API's cursor.
         indexes = [
-            models.Index(fields=["family_name", "given_names", "id"], name="child_register_order")
+            models.Index(fields=["family_name", "given_names", "id"], name="child_register_order"),
+            models.Index(fields=["-created_at", "id"], name="child_newest"),
         ]
 
     def __str__(self) -> str:
