@@ -90,3 +90,14 @@ def add_working_hours(at: dt.datetime, hours: float) -> dt.datetime:
 def add_elapsed_hours(at: dt.datetime, hours: float) -> dt.datetime:
     """Elapsed hours in UTC arithmetic: a clock change does not move the deadline (D4)."""
     return (at.astimezone(dt.UTC) + dt.timedelta(hours=hours)).astimezone(dt.UTC)
+
+
+def referral_received_at(submitted_at: dt.datetime, *, emergency: bool) -> dt.datetime:
+    """When MASH (or EDT) receives a referral, which starts the 24-hour clock (D4).
+
+    In office hours: at once. Outside them: the next working day's 09:00, unless it is an
+    emergency, which the Emergency Duty Team receives at once.
+    """
+    if emergency or is_working_time(submitted_at):
+        return submitted_at
+    return next_working_start(submitted_at)

@@ -68,3 +68,21 @@ def test_naive_datetimes_are_refused():
     """Naive datetimes are never used."""
     with pytest.raises(ValueError, match="aware"):
         wt.is_working_time(dt.datetime(2026, 11, 27, 10, 0))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("submitted", "emergency", "received"),
+    [
+        (london(2026, 11, 26, 10, 30), False, london(2026, 11, 26, 10, 30)),  # office hours
+        (london(2026, 11, 26, 16, 59), False, london(2026, 11, 26, 16, 59)),
+        (london(2026, 11, 26, 17, 0), False, london(2026, 11, 27, 9, 0)),  # 17:00 is outside
+        (london(2026, 11, 27, 18, 0), False, london(2026, 11, 30, 9, 0)),  # Friday evening
+        (london(2026, 11, 28, 11, 0), False, london(2026, 11, 30, 9, 0)),  # Saturday
+        (london(2026, 12, 25, 11, 0), False, london(2026, 12, 29, 9, 0)),  # Christmas Day
+        (london(2026, 11, 27, 18, 0), True, london(2026, 11, 27, 18, 0)),  # emergency: EDT, now
+        (london(2026, 12, 25, 11, 0), True, london(2026, 12, 25, 11, 0)),
+    ],
+)
+def test_referral_receipt_follows_d4(submitted, emergency, received):
+    """Received at once in office hours or in an emergency; otherwise next working day 09:00."""
+    assert wt.referral_received_at(submitted, emergency=emergency) == received
