@@ -3,7 +3,7 @@
 from cse_framework import access
 from cse_framework.accounts.roles import ALL_ROLES, RoleCode
 from cse_framework.navigation import Section
-from referrals.models import Child
+from referrals.models import Child, Referral
 
 # Roles that work the whole register: the front door, out of hours, Shield's managers, auditors.
 REGISTER_ROLES = frozenset(
@@ -36,4 +36,25 @@ class ChildPolicy:
     def allows(self, user, action, obj) -> bool:
         if action == access.VIEW:
             return user.has_role(*REGISTER_ROLES)
+        return False
+
+
+@access.register(Referral)
+class ReferralPolicy:
+    """MASH and EDT see every referral; a referrer sees only their own and their agency's."""
+
+    def scope(self, user, queryset):
+        if user.has_role(*REGISTER_ROLES):
+            return queryset.exclude(status=Referral.Status.DRAFT) | queryset.filter(referrer=user)
+        return (
+            queryset.filter(referrer_agency_id=user.agency_id)
+            if user.agency_id
+            else (queryset.filter(referrer=user))
+        )
+
+    def allows(self, user, action, obj) -> bool:
+        if action == access.VIEW:
+            return self.scope(user, Referral.objects.filter(pk=obj.pk)).exists()
+        if action == access.CHANGE:
+            return obj.status == Referral.Status.DRAFT and obj.referrer_id == user.pk
         return False

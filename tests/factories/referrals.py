@@ -15,7 +15,7 @@ class ChildFactory(DjangoModelFactory):
     given_names = factory.Faker("first_name", locale="en_GB")
     family_name = factory.Sequence(lambda n: f"Testchild{n}")
     date_of_birth = factory.Sequence(
-        lambda n: datetime.date(2010, 1, 1) + datetime.timedelta(days=n)
+        lambda n: datetime.date(2012, 1, 1) + datetime.timedelta(days=n)
     )
     gender = Child.Gender.FEMALE
     postcode = factory.Sequence(lambda n: f"ZZ{n % 9 + 1} {n % 10}QT")

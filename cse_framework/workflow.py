@@ -1,0 +1,28 @@
+"""Status changes, declared once per model as a ``TRANSITIONS`` dict (house style)."""
+
+from django.db import models
+
+
+class TransitionNotAllowedError(Exception):
+    """The object is not in a state this move can start from (it may have been moved already)."""
+
+    def __init__(self, obj: models.Model, to: str):
+        self.obj = obj
+        self.current = obj.status
+        super().__init__(f"{obj._meta.verbose_name} is {obj.status}: it cannot become {to}")
+
+
+def transition(obj: models.Model, to: str, **changes) -> models.Model:
+    """Re-reads the row under a lock, checks the move, applies it with ``changes``, and saves
+    through ``save()`` so the history records it. Call inside a transaction."""
+    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if to not in type(obj).TRANSITIONS[locked.status]:
+        raise TransitionNotAllowedError(locked, to)
+    locked.status = to
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    if hasattr(locked, "version"):
+        locked.version += 1
+    locked.full_clean()
+    locked.save()
+    return locked

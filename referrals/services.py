@@ -1,0 +1,114 @@
+"""Every write of a referral: draft, checklist, submission and receipt (D4, D19)."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cse_framework.accounts.models import Team, User
+from cse_framework.notices.services import outbox_enqueue
+from cse_framework.timescales.working_time import is_working_time, referral_received_at
+from cse_framework.workflow import transition
+from referrals import rules
+from referrals.models import IndicatorResponse, ReferenceCounter, Referral
+
+
+@transaction.atomic
+def referral_draft_create(
+    *,
+    by: User,
+    child_given_names: str,
+    child_family_name: str,
+    child_date_of_birth: dt.date,
+    child_postcode: str = "",
+    emergency: bool = False,
+    level_of_concern: str = "",
+    circumstances: str = "",
+) -> Referral:
+    """A CSE1 started by a partner professional, kept as a draft until submitted."""
+    referral = Referral(
+        referrer=by,
+        referrer_agency=by.agency,
+        child_given_names=child_given_names,
+        child_family_name=child_family_name,
+        child_date_of_birth=child_date_of_birth,
+        child_postcode=child_postcode,
+        emergency=emergency,
+        level_of_concern=level_of_concern,
+        circumstances=circumstances,
+    )
+    referral.reference = _next_reference()
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+def _next_reference() -> str:
+    """A human-friendly, never reused reference number."""
+    year = timezone.localdate().year
+    ReferenceCounter.objects.get_or_create(year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save()
+    return f"CSE-{year}-{counter.last:06d}"
+
+
+@transaction.atomic
+def referral_indicator_record(
+    *, referral: Referral, by: User, code: str, present: str, basis: str = "", note: str = ""
+) -> IndicatorResponse:
+    """One answer of the indicator checklist (domain.md 1.3), while the referral is a draft."""
+    if referral.status != Referral.Status.DRAFT:
+        raise ValidationError("A submitted referral's checklist cannot be changed")
+    response = IndicatorResponse.objects.filter(referral=referral, code=code).first()
+    response = response or IndicatorResponse(referral=referral, code=code)
+    response.present, response.basis, response.note = present, basis, note
+    response.full_clean()
+    response.save()
+    return response
+
+
+@transaction.atomic
+def referral_submit(*, referral: Referral, by: User, now: dt.datetime | None = None) -> Referral:
+    """Submit a CSE1: MASH receives it (EDT for an out-of-hours emergency), which starts the
+    24-hour strategy-discussion clock (D4). A second submit returns the same referral (a double
+    click makes one referral, not two)."""
+    now = now or timezone.now()
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if current.status == Referral.Status.RECEIVED:
+        return current
+    age = current.child_age_on(timezone.localdate(now))
+    if age >= rules.ADULT_AGE:
+        raise ValidationError(
+            {"child_date_of_birth": "The child is 18 or over: refer them to Adult Services"}
+        )
+    present = set(
+        current.indicators.filter(
+            present__in=[IndicatorResponse.Present.YES, IndicatorResponse.Present.POSSIBLE]
+        ).values_list("code", flat=True)
+    )
+    out_of_hours_emergency = current.emergency and not is_working_time(now)
+    received = transition(
+        current,
+        Referral.Status.RECEIVED,
+        submitted_at=now,
+        received_at=referral_received_at(now, emergency=current.emergency),
+        received_by=Referral.ReceivedBy.EDT if out_of_hours_emergency else Referral.ReceivedBy.MASH,
+        review_urgently=rules.review_urgently(age=age, present_codes=present),
+    )
+    _notify_receiving_team(received)
+    return received
+
+
+def _notify_receiving_team(referral: Referral) -> None:
+    """A notice to every member of the receiving team: the reference and a link, nothing more."""
+    kind = Team.Kind.EDT if referral.received_by == Referral.ReceivedBy.EDT else Team.Kind.MASH
+    for member in User.objects.filter(team__kind=kind, is_active=True):
+        outbox_enqueue(
+            recipient=member,
+            subject="A CSE referral has been received",
+            reference=referral.reference,
+            link=reverse("referrals:index"),
+        )
