@@ -1,8 +1,51 @@
 """Form rendering with the GOV.UK Design System (docs/adr/0002-form-rendering.md)."""
 
+import datetime as dt
+
+from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils import timezone
 
 
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "govuk/forms/form.html"
     field_template_name = "govuk/forms/field.html"
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes."""
+
+    template_name = "govuk/forms/date_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class GovukDateField(forms.MultiValueField):
+    """A date entered as day, month and year, with the Design System's error messages."""
+
+    widget = GovukDateInput
+
+    def __init__(self, *, allow_future: bool = False, **kwargs):
+        self.allow_future = allow_future
+        fields = [forms.IntegerField(), forms.IntegerField(), forms.IntegerField()]
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or all(part in (None, "") for part in data_list):
+            return None
+        if any(part in (None, "") for part in data_list):
+            raise forms.ValidationError(f"{self.label} must include a day, month and year")
+        day, month, year = data_list
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except (ValueError, TypeError) as error:
+            raise forms.ValidationError(f"{self.label} must be a real date") from error
+        if year < 1900:
+            raise forms.ValidationError(f"{self.label} must be a real date")
+        if not self.allow_future and value > timezone.localdate():
+            raise forms.ValidationError(f"{self.label} must be today or in the past")
+        return value

@@ -112,3 +112,12 @@ def _notify_receiving_team(referral: Referral) -> None:
             reference=referral.reference,
             link=reverse("referrals:index"),
         )
+
+
+@transaction.atomic
+def referral_checklist_record(*, referral: Referral, by: User, answers: dict[str, str]) -> Referral:
+    """The whole indicator checklist as answered on the form (blank answers are left out)."""
+    for code, present in answers.items():
+        if present:
+            referral_indicator_record(referral=referral, by=by, code=code, present=present)
+    return referral

@@ -1,11 +1,16 @@
 import uuid
 
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from cse_framework import access
 from cse_framework.audit.services import record_view
-from referrals import policy, selectors
-from referrals.models import Child
+from referrals import policy, rules, selectors, services
+from referrals.forms import IndicatorChecklistForm, ReferralStartForm
+from referrals.models import Child, Referral
 
 PAGE_SIZE = 25
 
@@ -35,3 +40,78 @@ def child_detail(request, pk):
     child = access.get_object_or_404(request, Child.objects.all(), pk=pk)
     record_view(request, [child])
     return render(request, "referrals/child_detail.html", {"child": child})
+
+
+@require_http_methods(["GET", "POST"])
+def referral_start(request):
+    """CSE1, first page: the child and the concern. Saved as a draft."""
+    access.require_roles(request.user, policy.LANDING_ROLES)
+    form = ReferralStartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        referral = services.referral_draft_create(by=request.user, **form.cleaned_data)
+        return redirect("referrals:checklist", pk=referral.pk)
+    return render(request, "referrals/referral_start.html", {"form": form})
+
+
+def _own_draft(request, pk) -> Referral:
+    """A draft the user may still change; anything else is a 404."""
+    referral = access.get_object_or_404(request, Referral.objects.all(), pk=pk)
+    if not access.check(request.user, access.CHANGE, referral):
+        raise Http404
+    return referral
+
+
+@require_http_methods(["GET", "POST"])
+def referral_checklist(request, pk):
+    """CSE1, the indicator checklist (domain.md 1.3)."""
+    referral = _own_draft(request, pk)
+    initial = dict(referral.indicators.values_list("code", "present"))
+    form = IndicatorChecklistForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.referral_checklist_record(
+            referral=referral, by=request.user, answers=form.cleaned_data
+        )
+        return redirect("referrals:check", pk=referral.pk)
+    return render(
+        request, "referrals/referral_checklist.html", {"form": form, "referral": referral}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_check(request, pk):
+    """Check the referral, then send it to MASH."""
+    referral = _own_draft(request, pk)
+    errors = []
+    if request.method == "POST":
+        try:
+            services.referral_submit(referral=referral, by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    age = referral.child_age_on(timezone.localdate())
+    context = {
+        "referral": referral,
+        "present": referral.indicators.exclude(present="no"),
+        "age_warning": rules.age_warning(age),
+        "errors": errors,
+    }
+    return render(request, "referrals/referral_check.html", context)
+
+
+def referral_detail(request, pk):
+    """A referral: for its referrer, where it went and what happens next."""
+    referral = access.get_object_or_404(
+        request, Referral.objects.select_related("referrer_agency"), pk=pk
+    )
+    record_view(request, [referral])
+    return render(request, "referrals/referral_detail.html", {"referral": referral})
+
+
+def triage_queue(request):
+    """The MASH triage queue, in the order of D19."""
+    access.require_roles(request.user, policy.REGISTER_ROLES)
+    referrals = list(selectors.triage_queue(user=request.user)[:100])
+    now = timezone.now()
+    rows = [(referral, now - referral.received_at) for referral in referrals]
+    return render(request, "referrals/triage_queue.html", {"rows": rows})

@@ -3,6 +3,8 @@
 A route with no row fails `test_every_route_has_a_row`: a new route must be added here.
 """
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
@@ -13,8 +15,10 @@ from cse_framework.dashboards import policy as dashboards
 from intelligence import policy as intelligence
 from macse import policy as macse
 from referrals import policy as referrals
+from referrals import services
 from shield import policy as shield
 from strategy import policy as strategy
+from tests.factories.accounts import UserFactory
 from tests.factories.referrals import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +62,13 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("referrals:index", "GET"): only(referrals.LANDING_ROLES),
     ("referrals:child-list", "GET"): only(referrals.REGISTER_ROLES),
     ("referrals:child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
+    ("referrals:referral-start", "GET"): only(referrals.LANDING_ROLES),
+    ("referrals:triage-queue", "GET"): only(referrals.REGISTER_ROLES),
+    # A received referral made by another agency's referrer: MASH and EDT may see it.
+    ("referrals:referral-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
+    # Someone else's referral can never be changed: 404 for everyone.
+    ("referrals:checklist", "GET"): every(404, anonymous=302),
+    ("referrals:check", "GET"): every(404, anonymous=302),
     ("strategy:index", "GET"): only(strategy.LANDING_ROLES),
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
@@ -106,14 +117,27 @@ def _client_for(role, client, client_for):
 def _url(name: str, objects: dict) -> str:
     if name.endswith("child-detail"):
         return reverse(name, kwargs={"pk": objects["child"].pk})
+    if name in {"referrals:referral-detail", "referrals:checklist", "referrals:check"}:
+        return reverse(name, kwargs={"pk": objects["referral"].pk})
     return reverse(name)
+
+
+def _received_referral():
+    referrer = UserFactory(roles=[RoleCode.REFERRER])
+    draft = services.referral_draft_create(
+        by=referrer,
+        child_given_names="Elsie",
+        child_family_name="Marrowby",
+        child_date_of_birth=datetime.date(2012, 6, 21),
+    )
+    return services.referral_submit(referral=draft, by=referrer)
 
 
 @pytest.mark.parametrize(("route", "method"), sorted(MATRIX))
 def test_route_answers_each_role_as_the_matrix_says(route, method, client, client_for, settings):
     """Each role (and anonymous) gets exactly the status the matrix expects."""
     settings.CELERY_BROKER_URL = "memory://"  # /readyz: no worker is expected here
-    objects = {"child": ChildFactory()}
+    objects = {"child": ChildFactory(), "referral": _received_referral()}
     url = _url(route, objects)
     answers = {}
     for role in [*ROLES, ANONYMOUS]:

@@ -51,6 +51,8 @@ def govuk_widget(bound_field):
     classes = [base, existing]
     if bound_field.errors and kind in ("input", "textarea", "select"):
         classes.append(f"{base}--error")
+    if bound_field.errors and kind == "multi":
+        classes.append("govuk-input--error")  # each box of a date input
     attrs = {"class": " ".join(c for c in classes if c)}
     if described := described_by(bound_field):
         attrs["aria-describedby"] = described
@@ -64,3 +66,13 @@ def field_error_id(bound_field) -> str:
     if kind in ("radios", "checkboxes", "multi"):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id
+
+
+@register.filter
+def duration_hours(value) -> str:
+    """A timedelta as "3 hours 20 minutes" (negative: not yet received)."""
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 0:
+        return "Not received yet"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} hour{'s' if hours != 1 else ''} {minutes} minute{'s' if minutes != 1 else ''}"

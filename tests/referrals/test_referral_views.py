@@ -1,0 +1,107 @@
+"""The CSE1 in the browser's terms (test client): start, checklist, check and send, queue."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cse_framework.accounts.roles import RoleCode
+from cse_framework.audit.models import AccessEvent
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+START = {
+    "child_given_names": "Maisie",
+    "child_family_name": "Quillfeather",
+    "child_date_of_birth_0": "14",
+    "child_date_of_birth_1": "3",
+    "child_date_of_birth_2": "2012",
+    "child_postcode": "ZZ1 4QT",
+    "level_of_concern": "high",
+    "circumstances": "Seen getting into a car with unknown adults after school.",
+}
+
+
+def test_referrer_completes_a_cse1(client_for):
+    """Start, answer the checklist, check and send: MASH receives it and the referrer sees where."""
+    client = client_for(RoleCode.REFERRER)
+    response = client.post(reverse("referrals:referral-start"), START)
+    referral = Referral.objects.get()
+    assert response["Location"] == reverse("referrals:checklist", kwargs={"pk": referral.pk})
+    response = client.post(
+        reverse("referrals:checklist", kwargs={"pk": referral.pk}),
+        {"cars_unknown_adults": "yes", "sexting": "possible"},
+    )
+    assert response["Location"] == reverse("referrals:check", kwargs={"pk": referral.pk})
+    page = client.get(response["Location"]).content.decode()
+    assert "Check your referral, then send it" in page
+    response = client.post(reverse("referrals:check", kwargs={"pk": referral.pk}))
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.RECEIVED
+    confirmation = client.get(response["Location"]).content.decode()
+    assert referral.reference in confirmation
+    assert "999" in confirmation
+    assert AccessEvent.objects.filter(object_id=str(referral.pk), action="view").exists()
+
+
+def test_form_keeps_what_was_typed_and_shows_field_errors(client_for):
+    """An impossible date of birth and a missing name are field errors; the rest is kept."""
+    client = client_for(RoleCode.REFERRER)
+    data = {
+        **START,
+        "child_given_names": "",
+        "child_date_of_birth_0": "31",
+        "child_date_of_birth_1": "2",
+    }
+    body = client.post(reverse("referrals:referral-start"), data).content.decode()
+    assert "Enter the child&#x27;s first name" in body
+    assert "Date of birth must be a real date" in body
+    assert 'value="Quillfeather"' in body
+    assert "Seen getting into a car" in body
+    assert not Referral.objects.exists()
+
+
+def test_a_future_date_of_birth_is_refused(client_for):
+    """Dates in the future are field errors."""
+    client = client_for(RoleCode.REFERRER)
+    future = timezone.localdate() + dt.timedelta(days=30)
+    data = {
+        **START,
+        "child_date_of_birth_0": str(future.day),
+        "child_date_of_birth_1": str(future.month),
+        "child_date_of_birth_2": str(future.year),
+    }
+    body = client.post(reverse("referrals:referral-start"), data).content.decode()
+    assert "Date of birth must be today or in the past" in body
+
+
+def test_another_agencys_draft_is_404(client_for):
+    """A referrer cannot open someone else's draft."""
+    author = client_for(RoleCode.REFERRER)
+    author.post(reverse("referrals:referral-start"), START)
+    referral = Referral.objects.get()
+    stranger = client_for(RoleCode.REFERRER)
+    for name in ("referrals:checklist", "referrals:check", "referrals:referral-detail"):
+        assert stranger.get(reverse(name, kwargs={"pk": referral.pk})).status_code == 404
+
+
+def test_queue_shows_received_referrals_with_constant_queries(
+    client_for, django_assert_max_num_queries
+):
+    """MASH's queue: every received referral, a fixed number of queries whatever their number."""
+    referrer = client_for(RoleCode.REFERRER)
+    mash = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    mash.get(reverse("referrals:triage-queue"))
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            referrer.post(reverse("referrals:referral-start"), START)
+            referral = Referral.objects.filter(status="draft").get()
+            referrer.post(reverse("referrals:check", kwargs={"pk": referral.pk}))
+        with django_assert_max_num_queries(12) as queries:
+            page = mash.get(reverse("referrals:triage-queue")).content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert page.count("CSE-") == 6
