@@ -64,3 +64,26 @@ class IndicatorChecklistForm(forms.Form):
         from referrals.indicators import GROUPS
 
         return [(GROUPS[group], [self[name] for name in names]) for group, names in self.groups]
+
+
+class TriageForm(forms.Form):
+    """MASH's level of concern and decision, with a rationale (the framework's triage step)."""
+
+    level_of_concern = forms.ChoiceField(
+        label="MASH's level of concern",
+        choices=Referral.Concern.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select MASH's level of concern"},
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=Referral.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a decision"},
+    )
+    rationale = forms.CharField(
+        label="Why this decision?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give the reason for the decision"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

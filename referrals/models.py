@@ -130,6 +130,27 @@ class Referral(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     received_by = models.CharField(max_length=4, choices=ReceivedBy.choices, blank=True)
+
+    class Decision(models.TextChoices):
+        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion needed"
+        SECTION_17 = "section_17", "Section 17 assessment"
+        REFER_TO_SHIELD = "refer_to_shield", "Refer to Shield"
+        UNIVERSAL_SERVICES = "universal_services", "Universal services and advice"
+        NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+    mash_level_of_concern = models.CharField(max_length=10, choices=Concern.choices, blank=True)
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    decision_rationale = models.TextField(blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_triaged",
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    # Every triaged CSE1 goes to the MACSE administrator, whatever the decision.
+    forwarded_to_macse_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()

@@ -15,6 +15,11 @@ REGISTER_ROLES = frozenset(
         RoleCode.SERVICE_MANAGER,
     }
 )
+# Who decides on a received referral: MASH, and EDT out of hours.
+TRIAGE_ROLES = frozenset(
+    {RoleCode.MASH_SOCIAL_WORKER, RoleCode.MASH_TEAM_MANAGER, RoleCode.EDT_SOCIAL_WORKER}
+)
+TRIAGE = "triage"
 # Everyone who works with children may refer one; the analyst and the administrator do not.
 LANDING_ROLES = ALL_ROLES - {RoleCode.LSCB_ANALYST, RoleCode.SYSTEM_ADMINISTRATOR}
 
@@ -57,4 +62,6 @@ class ReferralPolicy:
             return self.scope(user, Referral.objects.filter(pk=obj.pk)).exists()
         if action == access.CHANGE:
             return obj.status == Referral.Status.DRAFT and obj.referrer_id == user.pk
+        if action == TRIAGE:
+            return obj.status == Referral.Status.RECEIVED and user.has_role(*TRIAGE_ROLES)
         return False

@@ -121,3 +121,48 @@ def referral_checklist_record(*, referral: Referral, by: User, answers: dict[str
         if present:
             referral_indicator_record(referral=referral, by=by, code=code, present=present)
     return referral
+
+
+class AlreadyTriagedError(Exception):
+    """Someone else decided this referral first; nothing was overwritten."""
+
+    def __init__(self, referral: Referral):
+        self.referral = referral
+        who = referral.triaged_by.full_name if referral.triaged_by else "another worker"
+        super().__init__(f"This referral was already triaged by {who}")
+
+
+@transaction.atomic
+def referral_triage(
+    *,
+    referral: Referral,
+    by: User,
+    level_of_concern: str,
+    decision: str,
+    rationale: str,
+    seen_version: int,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """MASH's decision on a referral, with its rationale; the CSE1 is forwarded to the MACSE
+    administrator whatever the decision, and the referrer is told (by a notice with a link)."""
+    now = now or timezone.now()
+    current = Referral.objects.select_for_update().select_related("triaged_by").get(pk=referral.pk)
+    if current.status == Referral.Status.TRIAGED or current.version != seen_version:
+        raise AlreadyTriagedError(current)
+    triaged = transition(
+        current,
+        Referral.Status.TRIAGED,
+        mash_level_of_concern=level_of_concern,
+        decision=decision,
+        decision_rationale=rationale,
+        triaged_by=by,
+        triaged_at=now,
+        forwarded_to_macse_at=now,
+    )
+    outbox_enqueue(
+        recipient=triaged.referrer,
+        subject="MASH has decided on your referral",
+        reference=triaged.reference,
+        link=reverse("referrals:referral-detail", kwargs={"pk": triaged.pk}),
+    )
+    return triaged

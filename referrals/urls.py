@@ -12,4 +12,5 @@ urlpatterns = [
     path("<uuid:pk>/", views.referral_detail, name="referral-detail"),
     path("<uuid:pk>/checklist/", views.referral_checklist, name="checklist"),
     path("<uuid:pk>/check/", views.referral_check, name="check"),
+    path("<uuid:pk>/triage/", views.referral_triage, name="triage"),
 ]

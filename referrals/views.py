@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from cse_framework import access
 from cse_framework.audit.services import record_view
 from referrals import policy, rules, selectors, services
-from referrals.forms import IndicatorChecklistForm, ReferralStartForm
+from referrals.forms import IndicatorChecklistForm, ReferralStartForm, TriageForm
 from referrals.models import Child, Referral
 
 PAGE_SIZE = 25
@@ -105,7 +105,12 @@ def referral_detail(request, pk):
         request, Referral.objects.select_related("referrer_agency"), pk=pk
     )
     record_view(request, [referral])
-    return render(request, "referrals/referral_detail.html", {"referral": referral})
+    context = {
+        "referral": referral,
+        "can_triage": access.check(request.user, policy.TRIAGE, referral),
+        "is_referrer": referral.referrer_id == request.user.pk,
+    }
+    return render(request, "referrals/referral_detail.html", context)
 
 
 def triage_queue(request):
@@ -115,3 +120,38 @@ def triage_queue(request):
     now = timezone.now()
     rows = [(referral, now - referral.received_at) for referral in referrals]
     return render(request, "referrals/triage_queue.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def referral_triage(request, pk):
+    """MASH decides on a received referral. A worker who loses the race is told who won."""
+    referral = access.get_object_or_404(
+        request, Referral.objects.select_related("triaged_by"), pk=pk
+    )
+    decided = referral.status == Referral.Status.TRIAGED
+    if not (access.check(request.user, policy.TRIAGE, referral) or decided):
+        raise Http404
+    if decided and not access.has_role(request.user, policy.TRIAGE_ROLES):
+        raise Http404
+    form = TriageForm(request.POST or None, initial={"version": referral.version})
+    if decided:
+        form = None
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.referral_triage(
+                referral=referral,
+                by=request.user,
+                level_of_concern=data["level_of_concern"],
+                decision=data["decision"],
+                rationale=data["rationale"],
+                seen_version=data["version"],
+            )
+        except services.AlreadyTriagedError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("referrals:referral-detail", pk=referral.pk)
+    record_view(request, [referral])
+    present = referral.indicators.exclude(present="no")
+    context = {"form": form, "referral": referral, "present": present, "decided": decided}
+    return render(request, "referrals/referral_triage.html", context)

@@ -69,6 +69,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     # Someone else's referral can never be changed: 404 for everyone.
     ("referrals:checklist", "GET"): every(404, anonymous=302),
     ("referrals:check", "GET"): every(404, anonymous=302),
+    ("referrals:triage", "GET"): only(referrals.TRIAGE_ROLES, denied=404),
     ("strategy:index", "GET"): only(strategy.LANDING_ROLES),
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
@@ -117,7 +118,12 @@ def _client_for(role, client, client_for):
 def _url(name: str, objects: dict) -> str:
     if name.endswith("child-detail"):
         return reverse(name, kwargs={"pk": objects["child"].pk})
-    if name in {"referrals:referral-detail", "referrals:checklist", "referrals:check"}:
+    if name in {
+        "referrals:referral-detail",
+        "referrals:checklist",
+        "referrals:check",
+        "referrals:triage",
+    }:
         return reverse(name, kwargs={"pk": objects["referral"].pk})
     return reverse(name)
 

@@ -149,3 +149,60 @@ CHILDREN = [
     ("Kai", "Brightwater", (2009, 9, 30), "male", "ZZ1 9PX"),
     ("Lily-Rose", "Ashcombe", (2012, 1, 8), "female", "ZZ4 2NW"),
 ]
+
+REFERRER_EMAIL = "referrer@example.org"
+MASH_EMAIL = "mash.worker@example.org"
+
+# Fictional referrals: (given, family, born, state, fields, indicators present)
+REFERRALS = [
+    (
+        "Maisie",
+        "Quillfeather",
+        (2011, 3, 14),
+        "received",
+        {
+            "level_of_concern": "high",
+            "circumstances": "Seen getting into cars with unknown adults.",
+        },
+        ["cars_unknown_adults", "missing_overnight"],
+    ),
+    (
+        "Elsie",
+        "Marrowby",
+        (2014, 6, 21),
+        "received",
+        {
+            "level_of_concern": "medium",
+            "circumstances": "Older 'boyfriend' collects her from school.",
+        },
+        ["older_partner"],
+    ),
+    (
+        "Kai",
+        "Brightwater",
+        (2010, 9, 30),
+        "received",
+        {
+            "level_of_concern": "at_risk",
+            "emergency": True,
+            "circumstances": "Missing since last night; seen at a known address.",
+        },
+        ["missing_overnight", "hotspots"],
+    ),
+    (
+        "Jayden",
+        "Thorncastle",
+        (2011, 11, 2),
+        "triaged",
+        {"level_of_concern": "medium", "circumstances": "Unexplained phone and money."},
+        ["unexplained_gifts"],
+    ),
+    (
+        "Lily-Rose",
+        "Ashcombe",
+        (2012, 1, 8),
+        "draft",
+        {"level_of_concern": "at_risk", "circumstances": "Draft: still gathering information."},
+        [],
+    ),
+]

@@ -1,5 +1,5 @@
 """Browser tests of the CSE1: a designated teacher refers a child (with and without JavaScript),
-MASH sees it in the triage queue, and every page passes axe."""
+MASH triages it from the queue, and every page passes axe."""
 
 import re
 
@@ -52,7 +52,7 @@ def _refer(page: Page, base_url: str, *, check_accessibility: bool) -> None:
 
 
 def test_teacher_refers_a_child_and_mash_sees_it(page: Page, base_url, browser):
-    """The CSE1 journey passes axe on every page; MASH's queue shows the referral."""
+    """The CSE1 journey and MASH's triage pass axe on every page."""
     teacher = make_user(RoleCode.REFERRER)
     sign_in(page, base_url, teacher)
     _refer(page, base_url, check_accessibility=True)
@@ -63,8 +63,19 @@ def test_teacher_refers_a_child_and_mash_sees_it(page: Page, base_url, browser):
     mash_page = browser.new_context().new_page()
     sign_in(mash_page, base_url, make_user(RoleCode.MASH_SOCIAL_WORKER))
     mash_page.goto(base_url + "/referrals/queue/")
-    expect(mash_page.get_by_role("link", name=referral.reference)).to_be_visible()
     assert_accessible(mash_page)
+    mash_page.get_by_role("link", name=referral.reference).click()
+    mash_page.get_by_role("link", name="Triage this referral").click()
+    expect(mash_page.get_by_role("heading", level=1)).to_have_text("Triage the referral")
+    assert_accessible(mash_page)
+    mash_page.get_by_label("Medium").check()
+    mash_page.get_by_label("Refer to Shield").check()
+    mash_page.get_by_label("Why this decision?").fill("Several indicators; refer to Shield.")
+    mash_page.get_by_role("button", name="Record the decision").click()
+    expect(mash_page.get_by_text("Decision: Refer to Shield.")).to_be_visible()
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.TRIAGED
+    mash_page.context.close()
 
 
 def test_teacher_refers_a_child_without_javascript(no_js_context, base_url):

@@ -105,3 +105,80 @@ def test_queue_shows_received_referrals_with_constant_queries(
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert page.count("CSE-") == 6
+
+
+def _received(referrer_client):
+    referrer_client.post(reverse("referrals:referral-start"), START)
+    referral = Referral.objects.filter(status="draft").get()
+    referrer_client.post(reverse("referrals:check", kwargs={"pk": referral.pk}))
+    referral.refresh_from_db()
+    return referral
+
+
+TRIAGE = {"level_of_concern": "medium", "decision": "refer_to_shield", "rationale": "Indicators."}
+
+
+def test_mash_triages_and_the_referrer_is_told(client_for):
+    """The decision is recorded, the CSE1 forwarded to MACSE, and the referrer notified."""
+    from cse_framework.notices.models import OutboxMessage
+
+    referrer = client_for(RoleCode.REFERRER)
+    referral = _received(referrer)
+    mash = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    url = reverse("referrals:triage", kwargs={"pk": referral.pk})
+    response = mash.post(url, {**TRIAGE, "version": referral.version})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.TRIAGED
+    assert referral.decision == "refer_to_shield"
+    assert referral.triaged_by == mash.user
+    assert referral.forwarded_to_macse_at is not None
+    assert OutboxMessage.objects.filter(
+        recipient=referrer.user, reference=referral.reference
+    ).exists()
+    outcome = referrer.get(reverse("referrals:referral-detail", kwargs={"pk": referral.pk}))
+    assert "Refer to Shield" in outcome.content.decode()
+
+
+def test_second_worker_is_told_who_triaged_first(client_for):
+    """Two MASH workers on one referral: the second sees who decided; nothing is overwritten."""
+    referral = _received(client_for(RoleCode.REFERRER))
+    first = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    second = client_for(RoleCode.MASH_TEAM_MANAGER)
+    url = reverse("referrals:triage", kwargs={"pk": referral.pk})
+    seen = referral.version
+    first.post(url, {**TRIAGE, "version": seen})
+    response = second.post(url, {**TRIAGE, "decision": "no_further_action", "version": seen})
+    body = response.content.decode()
+    assert f"already triaged by {first.user.full_name}" in body
+    referral.refresh_from_db()
+    assert referral.decision == "refer_to_shield"
+    assert referral.triaged_by == first.user
+
+
+def test_stale_form_is_refused_even_before_the_status_changes(client_for):
+    """A decision made on an out-of-date page is refused by the version check."""
+    from referrals import services
+
+    referral = _received(client_for(RoleCode.REFERRER))
+    mash = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    with pytest.raises(services.AlreadyTriagedError):
+        services.referral_triage(
+            referral=referral,
+            by=mash.user,
+            level_of_concern="high",
+            decision="strategy_discussion",
+            rationale="Urgent.",
+            seen_version=referral.version - 1,
+        )
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.RECEIVED
+
+
+def test_missing_rationale_is_a_field_error(client_for):
+    """A decision needs its reason."""
+    referral = _received(client_for(RoleCode.REFERRER))
+    mash = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    url = reverse("referrals:triage", kwargs={"pk": referral.pk})
+    body = mash.post(url, {**TRIAGE, "rationale": "", "version": referral.version}).content.decode()
+    assert "Give the reason for the decision" in body

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from cse_framework.accounts import demo, services
 from cse_framework.accounts.models import Agency, Team, User
-from referrals.models import Child
+from referrals import services as referral_services
+from referrals.models import Child, Referral
 
 
 class Command(BaseCommand):
@@ -69,4 +70,36 @@ class Command(BaseCommand):
                 date_of_birth=datetime.date(*born),
                 defaults={"gender": gender, "postcode": postcode},
             )
+        by_email = {user.email: user for user in users}
+        if not Referral.objects.filter(referrer=by_email[demo.REFERRER_EMAIL]).exists():
+            self._seed_referrals(by_email)
         return users
+
+    def _seed_referrals(self, users) -> None:
+        """Fictional referrals in every state: a draft, received ones, a triaged one."""
+        referrer = users[demo.REFERRER_EMAIL]
+        mash = users[demo.MASH_EMAIL]
+        for given, family, born, state, fields, codes in demo.REFERRALS:
+            referral = referral_services.referral_draft_create(
+                by=referrer,
+                child_given_names=given,
+                child_family_name=family,
+                child_date_of_birth=datetime.date(*born),
+                **fields,
+            )
+            for code in codes:
+                referral_services.referral_indicator_record(
+                    referral=referral, by=referrer, code=code, present="yes"
+                )
+            if state == "draft":
+                continue
+            referral = referral_services.referral_submit(referral=referral, by=referrer)
+            if state == "triaged":
+                referral_services.referral_triage(
+                    referral=referral,
+                    by=mash,
+                    level_of_concern="medium",
+                    decision=Referral.Decision.REFER_TO_SHIELD,
+                    rationale="Several indicators present; Shield to assess (demo).",
+                    seen_version=referral.version,
+                )
