@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from cse_framework.synthetic import GENERATOR_VERSION  # noqa: E402  (no Django needed)
+
 VENV = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "bench" / "results"
 PGDATA = ROOT / "var" / "bench" / "pgdata"
@@ -173,7 +176,7 @@ def manage(env: dict, *args: str, capture: bool = False) -> str:
 
 def ensure_data_set(pg: Postgres, children: int, seed: int) -> str:
     """Migrate and generate once per size and seed; refuse a database without the marker."""
-    database = f"cse_bench_{children}_{seed}"
+    database = f"cse_bench_{children}_{seed}_v{GENERATOR_VERSION}"
     pg.ensure_database(database)
     env = app_env(pg.url(database))
     manage(env, "migrate", "--no-input", "-v", "0")
@@ -305,7 +308,7 @@ class Session:
 @dataclass(frozen=True)
 class Page:
     name: str
-    path: str  # may contain {child}: a real child's id
+    path: str  # may contain {child} or {referral}: real ids from the data set
     role: str | None  # None: anonymous
 
 
@@ -325,11 +328,16 @@ PAGES = [
     Page("child register, later page", "/referrals/children/?after={child}", "mash_social_worker"),
     Page("child record", "/referrals/children/{child}/", "mash_social_worker"),
     Page("API child list", "/api/v1/children/", "mash_social_worker"),
+    Page("refer a child (CSE1 form)", "/referrals/new/", "referrer"),
+    Page("MASH triage queue", "/referrals/queue/", "mash_social_worker"),
+    Page("referral (MASH view)", "/referrals/{referral}/", "mash_social_worker"),
+    Page("triage a referral", "/referrals/{referral}/triage/", "mash_social_worker"),
 ]
 
 
 def credentials(env: dict, roles: set[str], sessions: int) -> tuple[str, dict, str]:
-    """Bench password, `sessions` single-use backup codes per role, and a real child's id."""
+    """Bench password, `sessions` single-use backup codes per role, and real ids to visit (a child,
+    a referral awaiting triage)."""
     script = (
         "import json;from cse_framework.synthetic import users as u;"
         "from cse_framework.accounts.models import User;from referrals.models import Child;"
@@ -338,12 +346,15 @@ def credentials(env: dict, roles: set[str], sessions: int) -> tuple[str, dict, s
         f"{sessions}) for r in roles}};"
         "n=Child.objects.count();"
         "child=Child.objects.order_by('id').values_list('id',flat=True)[n//2];"
-        "print(json.dumps([u.BENCH_PASSWORD, codes, str(child)]))"
+        "from referrals.models import Referral;"
+        "referral=Referral.objects.filter(status='received').order_by('received_at')"
+        ".values_list('id',flat=True).first();"
+        "print(json.dumps([u.BENCH_PASSWORD, codes, str(child), str(referral)]))"
     )
-    password, codes, child = json.loads(
+    password, codes, child, referral = json.loads(
         manage(env, "shell", "-v", "0", "-c", script, capture=True).strip().splitlines()[-1]
     )
-    return password, codes, child
+    return password, codes, {"child": child, "referral": referral}
 
 
 def signer(port: int, password: str, codes: dict[str, list[str]]):
@@ -433,8 +444,8 @@ def measure_size(pg: Postgres, args, children: int) -> dict:
     env = app_env(pg.url(database))
     roles = {page.role for page in PAGES if page.role}
     sessions_needed = 1 + len(PAGES) * args.concurrency
-    password, codes, child = credentials(env, roles, sessions_needed)
-    paths = {page.name: page.path.format(child=child) for page in PAGES}
+    password, codes, ids = credentials(env, roles, sessions_needed)
+    paths = {page.name: page.path.format(**ids) for page in PAGES}
     counts = query_counts(env, {page.name: (paths[page.name], page.role) for page in PAGES})
     server = Gunicorn(env, args.workers)
     try:
@@ -540,7 +551,7 @@ def load_run(pg: Postgres, args) -> dict:
     env = app_env(pg.url(database))
     by_name = {page.name: page for page in PAGES}
     roles = {by_name[name].role for _, name in JOURNEYS}
-    password, codes, child = credentials(env, roles, args.users)
+    password, codes, ids = credentials(env, roles, args.users)
     server = Gunicorn(env, args.workers)
     sign_in = signer(server.port, password, codes)
     timings = {name: Timing() for _, name in JOURNEYS}
@@ -563,7 +574,7 @@ def load_run(pg: Postgres, args) -> dict:
             name = own.choices(names, weights)[0]
             page = by_name[name]
             timing = Timing()
-            timed(sessions[page.role], page.path.format(child=child), timing)
+            timed(sessions[page.role], page.path.format(**ids), timing)
             with lock:
                 timings[name].samples += timing.samples
                 timings[name].errors += timing.errors

@@ -12,7 +12,7 @@ from cse_framework.audit.models import AccessEvent
 from cse_framework.synthetic import generator
 from cse_framework.synthetic.models import SyntheticDataSet
 from cse_framework.synthetic.users import bench_email
-from referrals.models import Child
+from referrals.models import Child, Referral
 from tests.factories.referrals import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +25,15 @@ def _snapshot():
             "id", "given_names", "family_name", "date_of_birth", "gender", "postcode", "created_at"
         )
     )
+    referrals = list(
+        Referral.objects.order_by("id").values_list("id", "reference", "status", "received_at")
+    )
     events = list(
         AccessEvent.objects.order_by("child_id", "at", "request_id").values_list(
             "child_id", "at", "action", "request_id"
         )
     )
-    return children, events
+    return children, referrals, events
 
 
 def _generate_and_roll_back(seed: int):
@@ -57,7 +60,9 @@ def test_every_kind_of_object_is_produced():
     assert Child.objects.count() == 40
     assert plan.counts["children"] == 40
     assert AccessEvent.objects.count() == plan.counts["access events"] > 0
-    assert set(plan.counts) == {"children", "access events"}
+    assert set(plan.counts) == {"children", "referrals", "access events"}
+    assert Referral.objects.count() == plan.counts["referrals"] >= 40
+    assert Referral.objects.filter(status=Referral.Status.TRIAGED).exists()
     for role in RoleCode:
         assert User.objects.get(email=bench_email(role)).has_role(role)
     assert SyntheticDataSet.objects.get().children == 40
