@@ -5,10 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cse_framework import views
-from referrals.api import ChildViewSet
+from referrals.api import ChildViewSet, ReferralViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"

@@ -78,12 +78,24 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("api-root", "GET"): every(200, anonymous=401),
     ("child-list", "GET"): every(200, anonymous=401),
     ("child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404, anonymous=401),
+    ("referral-list", "GET"): every(200, anonymous=401),
+    # An empty body: field-level 400 for anyone who may refer, 403 for the others.
+    ("referral-list", "POST"): only(referrals.LANDING_ROLES, allowed=400, anonymous=401),
+    ("referral-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404, anonymous=401),
+    ("referral-submit", "POST"): every(404, anonymous=401),
     ("api-schema", "GET"): every(200, anonymous=401),
     ("api-docs", "GET"): every(200, anonymous=401),
     ("admin-login", "GET"): every(302, anonymous=302),
 }
 # Routes that exist only as alternative spellings of a route above (DRF format suffixes).
-ALIASES = {"api-root", "child-list", "child-detail"}
+ALIASES = {
+    "api-root",
+    "child-list",
+    "child-detail",
+    "referral-list",
+    "referral-detail",
+    "referral-submit",
+}
 
 
 def _walk(patterns, namespace=""):
@@ -119,6 +131,8 @@ def _url(name: str, objects: dict) -> str:
     if name.endswith("child-detail"):
         return reverse(name, kwargs={"pk": objects["child"].pk})
     if name in {
+        "referral-detail",
+        "referral-submit",
         "referrals:referral-detail",
         "referrals:checklist",
         "referrals:check",
