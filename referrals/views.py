@@ -1,6 +1,7 @@
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from referrals.forms import IndicatorChecklistForm, ReferralStartForm, TriageFor
 from referrals.models import Child, Referral
 
 PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 25
 
 
 def index(request):
@@ -116,10 +118,14 @@ def referral_detail(request, pk):
 def triage_queue(request):
     """The MASH triage queue, in the order of D19."""
     access.require_roles(request.user, policy.REGISTER_ROLES)
-    referrals = list(selectors.triage_queue(user=request.user)[:100])
+    # Page numbers are fine here: the queue holds only referrals awaiting triage (a partial
+    # index), a number set by the day's work, not by the size of the register.
+    page = Paginator(selectors.triage_queue(user=request.user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     now = timezone.now()
-    rows = [(referral, now - referral.received_at) for referral in referrals]
-    return render(request, "referrals/triage_queue.html", {"rows": rows})
+    rows = [(referral, now - referral.received_at) for referral in page.object_list]
+    return render(request, "referrals/triage_queue.html", {"rows": rows, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -182,3 +182,24 @@ def test_missing_rationale_is_a_field_error(client_for):
     url = reverse("referrals:triage", kwargs={"pk": referral.pk})
     body = mash.post(url, {**TRIAGE, "rationale": "", "version": referral.version}).content.decode()
     assert "Give the reason for the decision" in body
+
+
+def test_queue_is_paginated_by_25(client_for):
+    """27 waiting: 25 on the first page, 2 on the second."""
+    from referrals import services
+
+    referrer = client_for(RoleCode.REFERRER).user
+    for _ in range(27):
+        draft = services.referral_draft_create(
+            by=referrer,
+            child_given_names="Kai",
+            child_family_name="Brightwater",
+            child_date_of_birth=dt.date(2011, 9, 30),
+            level_of_concern="medium",
+        )
+        services.referral_submit(referral=draft, by=referrer)
+    mash = client_for(RoleCode.MASH_TEAM_MANAGER)
+    first = mash.get(reverse("referrals:triage-queue"))
+    assert len(first.context["rows"]) == 25
+    assert "27 waiting" in first.content.decode()
+    assert len(mash.get(reverse("referrals:triage-queue"), {"page": 2}).context["rows"]) == 2
