@@ -146,7 +146,12 @@ def referral_triage(
     """MASH's decision on a referral, with its rationale; the CSE1 is forwarded to the MACSE
     administrator whatever the decision, and the referrer is told (by a notice with a link)."""
     now = now or timezone.now()
-    current = Referral.objects.select_for_update().select_related("triaged_by").get(pk=referral.pk)
+    # Lock the referral row only (its triaged_by join is an outer join, which cannot be locked).
+    current = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("triaged_by")
+        .get(pk=referral.pk)
+    )
     if current.status == Referral.Status.TRIAGED or current.version != seen_version:
         raise AlreadyTriagedError(current)
     triaged = transition(
