@@ -241,7 +241,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preload only once the council has agreed to it (quality.md 1.5).
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
@@ -280,6 +281,10 @@ EMAIL_BACKEND = env.str(
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+# A relay that stops answering must not hang the worker (and with it the outbox sweeper).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cse-framework@example.invalid")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -344,4 +349,6 @@ CSRF_FAILURE_VIEW = "cse_framework.views.csrf_failure"
 
 # Partner staff sign in from shared council and NHS addresses: locking out by IP address would
 # lock whole agencies out. Lock-out is per account (ASVS 2.2.1); see docs/adr/0003-sign-in.md.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# HSTS preload is a commitment the council makes, not a default (quality.md 1.5): W021 says only
+# that SECURE_HSTS_PRELOAD is off.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]

@@ -17,5 +17,8 @@ writeFileSync(`${out}/app.css`, css.css);
 for (const file of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   cpSync(`${govuk}/${file}`, `${out}/${file}`);
 }
-cpSync(`${govuk}/assets`, "static/govuk/assets", { recursive: true });
+// Images and the manifest only: the GDS Transport fonts are for GOV.UK services alone.
+for (const part of ["images", "manifest.json"]) {
+  cpSync(`${govuk}/assets/${part}`, `static/govuk/assets/${part}`, { recursive: true });
+}
 console.log(`front-end built into ${out}/`);

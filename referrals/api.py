@@ -83,6 +83,14 @@ class ReferralInput(serializers.Serializer):
     child_postcode = serializers.CharField(max_length=10, required=False, default="")
     emergency = serializers.BooleanField(required=False, default=False)
     level_of_concern = serializers.ChoiceField(choices=Referral.Concern.choices)
+    models_of_exploitation = serializers.MultipleChoiceField(
+        choices=Referral.Model.choices, required=False
+    )
+    consent = serializers.ChoiceField(choices=Referral.Consent.choices)
+    consent_override_reason = serializers.CharField(required=False, default="", allow_blank=True)
+    parents_aware = serializers.BooleanField()
+    young_person_aware = serializers.BooleanField(required=False, allow_null=True, default=None)
+    parents_not_told_reason = serializers.CharField(required=False, default="", allow_blank=True)
     circumstances = serializers.CharField()
 
     def validate_child_date_of_birth(self, value):
@@ -129,7 +137,12 @@ class ReferralViewSet(
         access.require_roles(request.user, policy.LANDING_ROLES)
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
-        referral = services.referral_draft_create(by=request.user, **data.validated_data)
+        fields = {**data.validated_data}
+        fields["models_of_exploitation"] = sorted(fields.get("models_of_exploitation", []))
+        try:
+            referral = services.referral_draft_create(by=request.user, **fields)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
         return Response(ReferralOutput(referral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: ReferralOutput})

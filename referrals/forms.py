@@ -1,8 +1,16 @@
 from django import forms
+from django.utils import timezone
 
 from cse_framework.forms import GovukDateField
+from referrals import rules
 from referrals.indicators import by_group
 from referrals.models import IndicatorResponse, Referral
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
 
 
 class ReferralStartForm(forms.Form):
@@ -35,11 +43,65 @@ class ReferralStartForm(forms.Form):
         required=False,
         help_text="If a child is in immediate danger, call the police on 999 first.",
     )
+    models_of_exploitation = forms.MultipleChoiceField(
+        label="Suspected model of exploitation (select all that apply)",
+        choices=Referral.Model.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    consent = forms.ChoiceField(
+        label="Who consented to this information being shared?",
+        choices=Referral.Consent.choices,
+        widget=forms.RadioSelect,
+        help_text="Sharing never waits for consent when a child is at risk of significant harm.",
+        error_messages={"required": "Select who consented to sharing, or why it was not needed"},
+    )
+    consent_override_reason = forms.CharField(
+        label="If you are sharing without consent, why?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    parents_aware = forms.TypedChoiceField(
+        label="Do the child's parents or carers know about this referral?",
+        choices=YES_NO,
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the parents or carers know"},
+    )
+    parents_not_told_reason = forms.CharField(
+        label="If the child is under 13 and the parents will not be told, why?",
+        help_text="Parents of a child under 13 must be told, unless that would expose the child "
+        "to further significant harm.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    young_person_aware = forms.TypedChoiceField(
+        label="Does the child or young person know about this referral?",
+        choices=YES_NO,
+        coerce=_yes,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the child or young person knows"},
+    )
     circumstances = forms.CharField(
         label="What has happened, and what have you seen?",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Describe what has happened and what you have seen"},
     )
+
+    def clean(self):
+        data = super().clean()
+        born = data.get("child_date_of_birth")
+        if born and data.get("consent") and "parents_aware" in data:
+            errors = rules.consent_and_parents_errors(
+                age=rules.age_on(born, timezone.localdate()),
+                consent=data["consent"],
+                consent_override_reason=data.get("consent_override_reason", ""),
+                parents_aware=data["parents_aware"],
+                parents_not_told_reason=data.get("parents_not_told_reason", ""),
+            )
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return data
 
 
 class IndicatorChecklistForm(forms.Form):

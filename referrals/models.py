@@ -127,6 +127,32 @@ class Referral(models.Model):
     level_of_concern = models.CharField(max_length=10, choices=Concern.choices, blank=True)
     review_urgently = models.BooleanField(default=False)
     circumstances = models.TextField(blank=True)
+
+    class Model(models.TextChoices):
+        RELATIONSHIP = "relationship", "Relationship or 'boyfriend'"
+        PEER_ON_PEER = "peer_on_peer", "Peer on peer"
+        ORGANISED = "organised", "Organised or trafficking"
+        GANG = "gang", "Gang-associated"
+        PARTY = "party", "Party"
+        ONLINE = "online", "Online only"
+        LONE_OFFENDER = "lone_offender", "Lone offender"
+        UNKNOWN = "unknown", "Not known"
+
+    models_of_exploitation = models.JSONField(default=list, blank=True)
+
+    class Consent(models.TextChoices):
+        YOUNG_PERSON = "young_person", "The young person (16 or over)"
+        COMPETENT_UNDER_16 = "competent_under_16", "The child (under 16, and competent to decide)"
+        PARENTAL_RESPONSIBILITY = "parental_responsibility", "A person with parental responsibility"
+        OVERRIDE_URGENT = "override_urgent", "Not asked: it is urgent"
+        OVERRIDE_HARM = "override_harm", "Not asked, or refused: risk of significant harm"
+
+    consent = models.CharField(max_length=30, choices=Consent.choices, blank=True)
+    consent_override_reason = models.TextField(blank=True)
+    parents_aware = models.BooleanField(null=True, blank=True)
+    young_person_aware = models.BooleanField(null=True, blank=True)
+    # D7: under 13, parents are told unless that would expose the child to further harm.
+    parents_not_told_reason = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     received_by = models.CharField(max_length=4, choices=ReceivedBy.choices, blank=True)

@@ -35,3 +35,34 @@ def age_on(date_of_birth: dt.date, day: dt.date) -> int:
         - date_of_birth.year
         - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
     )
+
+
+OVERRIDES = {"override_urgent", "override_harm"}
+CONSENT_AGE = 16
+
+
+def consent_and_parents_errors(
+    *,
+    age: int,
+    consent: str,
+    consent_override_reason: str,
+    parents_aware: bool | None,
+    parents_not_told_reason: str,
+) -> dict[str, str]:
+    """D8 (who consented, or why sharing goes ahead without it) and D7 (under 13, parents are told
+    unless that would expose the child to further harm). Field name -> message."""
+    errors = {}
+    if not consent:
+        errors["consent"] = "Select who consented to sharing, or why consent was not needed"
+    elif consent in OVERRIDES and not consent_override_reason.strip():
+        errors["consent_override_reason"] = "Give the reason for sharing without consent"
+    elif consent == "young_person" and age < CONSENT_AGE:
+        errors["consent"] = f"The child is {age}: a young person can consent at 16 or over"
+    elif consent == "competent_under_16" and age >= CONSENT_AGE:
+        errors["consent"] = f"The child is {age}: select 'The young person (16 or over)'"
+    if age < URGENT_UNDER_AGE and parents_aware is False and not parents_not_told_reason.strip():
+        errors["parents_not_told_reason"] = (
+            "The child is under 13: parents must be told, unless telling them would expose the "
+            "child to further harm. Say why they should not be told"
+        )
+    return errors

@@ -26,9 +26,31 @@ def referral_draft_create(
     emergency: bool = False,
     level_of_concern: str = "",
     circumstances: str = "",
+    consent: str,
+    parents_aware: bool | None,
+    models_of_exploitation: list[str] | None = None,
+    consent_override_reason: str = "",
+    young_person_aware: bool | None = None,
+    parents_not_told_reason: str = "",
 ) -> Referral:
-    """A CSE1 started by a partner professional, kept as a draft until submitted."""
+    """A CSE1 started by a partner professional, kept as a draft until submitted. Consent (D8)
+    and the under-13 rule (D7) are checked here, for the form and the API alike."""
+    errors = rules.consent_and_parents_errors(
+        age=rules.age_on(child_date_of_birth, timezone.localdate()),
+        consent=consent,
+        consent_override_reason=consent_override_reason,
+        parents_aware=parents_aware,
+        parents_not_told_reason=parents_not_told_reason,
+    )
+    if errors:
+        raise ValidationError(errors)
     referral = Referral(
+        models_of_exploitation=models_of_exploitation or [],
+        consent=consent,
+        consent_override_reason=consent_override_reason,
+        parents_aware=parents_aware,
+        young_person_aware=young_person_aware,
+        parents_not_told_reason=parents_not_told_reason,
         referrer=by,
         referrer_agency=by.agency,
         child_given_names=child_given_names,

@@ -148,6 +148,8 @@ def _received_referral():
         by=referrer,
         child_given_names="Elsie",
         child_family_name="Marrowby",
+        consent="parental_responsibility",
+        parents_aware=True,
         child_date_of_birth=datetime.date(2012, 6, 21),
     )
     return services.referral_submit(referral=draft, by=referrer)

@@ -31,6 +31,10 @@ def _refer(page: Page, base_url: str, *, check_accessibility: bool) -> None:
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("2012")
     page.get_by_label("High").check()
+    page.get_by_label("Relationship or 'boyfriend'").check()
+    page.get_by_label("A person with parental responsibility").check()
+    page.locator("#id_parents_aware_0").check()
+    page.locator("#id_young_person_aware_1").check()
     page.get_by_label("What has happened, and what have you seen?").fill(
         "Seen getting into a car with unknown adults after school."
     )

@@ -13,6 +13,8 @@ NEW = {
     "child_family_name": "Quillfeather",
     "child_date_of_birth": "2012-03-14",
     "level_of_concern": "high",
+    "consent": "parental_responsibility",
+    "parents_aware": True,
     "circumstances": "Seen getting into a car with unknown adults.",
 }
 

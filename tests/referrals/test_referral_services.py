@@ -38,6 +38,8 @@ def _draft(by, born=dt.date(2011, 5, 1), **fields):
         by=by,
         child_given_names="Maisie",
         child_family_name="Quillfeather",
+        consent="parental_responsibility",
+        parents_aware=True,
         child_date_of_birth=born,
         **fields,
     )

@@ -20,6 +20,10 @@ START = {
     "child_date_of_birth_2": "2012",
     "child_postcode": "ZZ1 4QT",
     "level_of_concern": "high",
+    "models_of_exploitation": ["relationship", "party"],
+    "consent": "parental_responsibility",
+    "parents_aware": "yes",
+    "young_person_aware": "no",
     "circumstances": "Seen getting into a car with unknown adults after school.",
 }
 
@@ -194,6 +198,8 @@ def test_queue_is_paginated_by_25(client_for):
             by=referrer,
             child_given_names="Kai",
             child_family_name="Brightwater",
+            consent="parental_responsibility",
+            parents_aware=True,
             child_date_of_birth=dt.date(2011, 9, 30),
             level_of_concern="medium",
         )
@@ -203,3 +209,47 @@ def test_queue_is_paginated_by_25(client_for):
     assert len(first.context["rows"]) == 25
     assert "27 waiting" in first.content.decode()
     assert len(mash.get(reverse("referrals:triage-queue"), {"page": 2}).context["rows"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"consent": ""}, "consent", "Select who consented to sharing"),
+        (
+            {"consent": "override_harm", "consent_override_reason": ""},
+            "consent_override_reason",
+            "Give the reason for sharing without consent",
+        ),
+        ({"consent": "young_person"}, "consent", "a young person can consent at 16 or over"),
+        (
+            {"parents_aware": "no", "child_date_of_birth_2": "2015"},
+            "parents_not_told_reason",
+            "The child is under 13: parents must be told",
+        ),
+    ],
+)
+def test_consent_and_under_13_rules_are_field_errors(client_for, changes, field, message):
+    """D8: who consented, or the override with its reason; D7: under 13, parents are told."""
+    client = client_for(RoleCode.REFERRER)
+    response = client.post(reverse("referrals:referral-start"), {**START, **changes})
+    body = response.content.decode().replace("&#x27;", "'")
+    assert f'id="id_{field}-error"' in body
+    assert message.split(":")[0] in body
+    assert not Referral.objects.exists()
+
+
+def test_under_13_with_a_reason_not_to_tell_parents_is_accepted(client_for):
+    """The worker may record that telling the parents would expose the child to further harm."""
+    client = client_for(RoleCode.REFERRER)
+    data = {
+        **START,
+        "child_date_of_birth_2": "2015",
+        "parents_aware": "no",
+        "parents_not_told_reason": "A parent is suspected of arranging the exploitation.",
+        "consent": "override_harm",
+        "consent_override_reason": "Risk of significant harm.",
+    }
+    assert client.post(reverse("referrals:referral-start"), data).status_code == 302
+    referral = Referral.objects.get()
+    assert referral.parents_aware is False
+    assert referral.models_of_exploitation == ["relationship", "party"]

@@ -85,6 +85,8 @@ class Command(BaseCommand):
                 child_given_names=given,
                 child_family_name=family,
                 child_date_of_birth=datetime.date(*born),
+                consent=Referral.Consent.PARENTAL_RESPONSIBILITY,
+                parents_aware=True,
                 **fields,
             )
             for code in codes:
