@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:pk>/checklist/", views.referral_checklist, name="checklist"),
     path("<uuid:pk>/check/", views.referral_check, name="check"),
     path("<uuid:pk>/triage/", views.referral_triage, name="triage"),
+    path("<uuid:pk>/print/", views.referral_print, name="print"),
 ]

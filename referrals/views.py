@@ -8,9 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cse_framework import access
-from cse_framework.audit.services import record_view
+from cse_framework.audit.models import AccessEvent
+from cse_framework.audit.services import record, record_view
+from cse_framework.pdf import render_pdf
 from referrals import policy, rules, selectors, services
 from referrals.forms import IndicatorChecklistForm, ReferralStartForm, TriageForm
+from referrals.indicators import INDICATORS
 from referrals.models import Child, Referral
 
 PAGE_SIZE = 25
@@ -161,3 +164,26 @@ def referral_triage(request, pk):
     present = referral.indicators.exclude(present="no")
     context = {"form": form, "referral": referral, "present": present, "decided": decided}
     return render(request, "referrals/referral_triage.html", context)
+
+
+def referral_print(request, pk):
+    """The referral as a PDF, through the access mechanism; the print is audited."""
+    referral = access.get_object_or_404(
+        request, Referral.objects.select_related("referrer_agency", "triaged_by"), pk=pk
+    )
+    record(request, AccessEvent.Action.PRINT, referral)
+    labels = {code: indicator.label for code, indicator in INDICATORS.items()}
+    present = [
+        {"label": labels.get(answer.code, answer.code), "present": answer.get_present_display()}
+        for answer in referral.indicators.exclude(present="no")
+    ]
+    models = [Referral.Model(code).label for code in referral.models_of_exploitation]
+    context = {
+        "referral": referral,
+        "present": present,
+        "models": models,
+        "printed_by": request.user.full_name,
+    }
+    return render_pdf(
+        "referrals/referral_print.html", context, filename=f"{referral.reference}.pdf"
+    )

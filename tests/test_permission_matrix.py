@@ -70,6 +70,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("referrals:checklist", "GET"): every(404, anonymous=302),
     ("referrals:check", "GET"): every(404, anonymous=302),
     ("referrals:triage", "GET"): only(referrals.TRIAGE_ROLES, denied=404),
+    ("referrals:print", "GET"): only(referrals.REGISTER_ROLES, denied=404),
     ("strategy:index", "GET"): only(strategy.LANDING_ROLES),
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
@@ -137,6 +138,7 @@ def _url(name: str, objects: dict) -> str:
         "referrals:checklist",
         "referrals:check",
         "referrals:triage",
+        "referrals:print",
     }:
         return reverse(name, kwargs={"pk": objects["referral"].pk})
     return reverse(name)

@@ -253,3 +253,26 @@ def test_under_13_with_a_reason_not_to_tell_parents_is_accepted(client_for):
     referral = Referral.objects.get()
     assert referral.parents_aware is False
     assert referral.models_of_exploitation == ["relationship", "party"]
+
+
+def test_referral_prints_as_an_audited_pdf(client_for):
+    """A PDF named by the reference, through the access mechanism, with a print event."""
+    referral = _received(client_for(RoleCode.REFERRER))
+    mash = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    response = mash.get(reverse("referrals:print", kwargs={"pk": referral.pk}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == f'attachment; filename="{referral.reference}.pdf"'
+    assert AccessEvent.objects.filter(object_id=str(referral.pk), action="print").count() == 1
+    stranger = client_for(RoleCode.REFERRER)
+    assert stranger.get(reverse("referrals:print", kwargs={"pk": referral.pk})).status_code == 404
+
+
+def test_pdf_renderer_fetches_nothing_but_static_files():
+    """No server-side request forgery: remote and file URLs are refused."""
+    from cse_framework.pdf import _fetch_static_only
+
+    for url in ("http://169.254.169.254/latest/meta-data/", "file:///etc/passwd"):
+        with pytest.raises(ValueError, match="static"):
+            _fetch_static_only(url)
