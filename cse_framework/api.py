@@ -3,10 +3,11 @@
 A session counts only once both factors are checked; a token can only be created by such a user.
 """
 
-from rest_framework import authentication, permissions
+from rest_framework import authentication, pagination, permissions
 from rest_framework.authtoken.models import Token
 
 from cse_framework import access
+from cse_framework.audit.services import record_view
 
 
 class VerifiedSessionAuthentication(authentication.SessionAuthentication):
@@ -62,3 +63,33 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": 'Token-based authentication: "Token <key>"',
         }
+
+
+class NewestFirstCursorPagination(pagination.CursorPagination):
+    """Cursor pagination by creation time: no COUNT, no OFFSET, and the cursor holds a timestamp,
+    never a name. The model needs an index on (-created_at, id)."""
+
+    ordering = ("-created_at", "id")
+    page_size = 25
+
+
+class AuditedReadMixin:
+    """List and read through the access mechanism; every object returned is one audited view."""
+
+    pagination_class = NewestFirstCursorPagination
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return access.scope(self.request.user, self.get_base_queryset())
+
+    def get_object(self):
+        obj = access.get_object_or_404(self.request, self.get_base_queryset(), pk=self.kwargs["pk"])
+        record_view(self.request, [obj])
+        return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        record_view(self.request, page if page is not None else queryset)
+        return page

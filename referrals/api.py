@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, pagination, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cse_framework import access
-from cse_framework.audit.services import record_view
-from referrals import policy, selectors, services
+from cse_framework.api import AuditedReadMixin
+from referrals import policy, services
 from referrals.models import Child, Referral
 
 
@@ -20,33 +20,16 @@ class ChildOutput(serializers.ModelSerializer):
         fields = ["id", "given_names", "family_name", "date_of_birth", "gender", "postcode"]
 
 
-class ChildCursorPagination(pagination.CursorPagination):
-    """Cursor pagination by when the child was added: no COUNT, no OFFSET, and the cursor holds
-    a timestamp, never a name."""
-
-    ordering = ("-created_at", "id")
-    page_size = 25
-
-
-class ChildViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ChildViewSet(
+    AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Children on the register that the signed-in user may see. Every child returned is audited."""
 
     serializer_class = ChildOutput
-    pagination_class = ChildCursorPagination
     queryset = Child.objects.none()
 
-    def get_queryset(self):
-        return selectors.child_list(user=self.request.user)
-
-    def get_object(self):
-        child = access.get_object_or_404(self.request, Child.objects.all(), pk=self.kwargs["pk"])
-        record_view(self.request, [child])
-        return child
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        record_view(self.request, page if page is not None else queryset)
-        return page
+    def get_base_queryset(self):
+        return Child.objects.all()
 
 
 class ReferralOutput(serializers.ModelSerializer):
@@ -99,12 +82,8 @@ class ReferralInput(serializers.Serializer):
         return value
 
 
-class ReferralCursorPagination(pagination.CursorPagination):
-    ordering = ("-created_at", "id")
-    page_size = 25
-
-
 class ReferralViewSet(
+    AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -114,23 +93,10 @@ class ReferralViewSet(
     referral returned is audited."""
 
     serializer_class = ReferralOutput
-    pagination_class = ReferralCursorPagination
     queryset = Referral.objects.none()
 
-    def get_queryset(self):
-        return access.scope(self.request.user, Referral.objects.select_related("referrer_agency"))
-
-    def get_object(self):
-        referral = access.get_object_or_404(
-            self.request, Referral.objects.select_related("referrer_agency"), pk=self.kwargs["pk"]
-        )
-        record_view(self.request, [referral])
-        return referral
-
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
-        record_view(self.request, page if page is not None else queryset)
-        return page
+    def get_base_queryset(self):
+        return Referral.objects.select_related("referrer_agency")
 
     @extend_schema(request=ReferralInput, responses={201: ReferralOutput})
     def create(self, request, *args, **kwargs):
