@@ -118,17 +118,29 @@ def referral_detail(request, pk):
     return render(request, "referrals/referral_detail.html", context)
 
 
+def _queue(request, referrals, title: str):
+    # Page numbers are fine here: the queue holds only referrals awaiting triage (a partial
+    # index), a number set by the day's work, not by the size of the register.
+    page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(referral, now - referral.received_at) for referral in page.object_list]
+    context = {"rows": rows, "page": page, "title": title}
+    return render(request, "referrals/triage_queue.html", context)
+
+
 def triage_queue(request):
     """The MASH triage queue, in the order of D19."""
     access.require_roles(request.user, policy.REGISTER_ROLES)
-    # Page numbers are fine here: the queue holds only referrals awaiting triage (a partial
-    # index), a number set by the day's work, not by the size of the register.
-    page = Paginator(selectors.triage_queue(user=request.user), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    return _queue(request, selectors.triage_queue(user=request.user), "MASH triage queue")
+
+
+def edt_queue(request):
+    """Emergencies received out of hours by the Emergency Duty Team (D4), in the order of D19."""
+    access.require_roles(request.user, policy.REGISTER_ROLES)
+    referrals = selectors.triage_queue(user=request.user).filter(
+        received_by=Referral.ReceivedBy.EDT
     )
-    now = timezone.now()
-    rows = [(referral, now - referral.received_at) for referral in page.object_list]
-    return render(request, "referrals/triage_queue.html", {"rows": rows, "page": page})
+    return _queue(request, referrals, "EDT queue: emergencies received out of hours")
 
 
 @require_http_methods(["GET", "POST"])

@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("referrals:child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
     ("referrals:referral-start", "GET"): only(referrals.LANDING_ROLES),
     ("referrals:triage-queue", "GET"): only(referrals.REGISTER_ROLES),
+    ("referrals:edt-queue", "GET"): only(referrals.REGISTER_ROLES),
     # A received referral made by another agency's referrer: MASH and EDT may see it.
     ("referrals:referral-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
     # Someone else's referral can never be changed: 404 for everyone.

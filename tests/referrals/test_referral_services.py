@@ -186,3 +186,18 @@ def test_transition_refuses_a_move_the_dict_does_not_allow(teacher):
     with pytest.raises(TransitionNotAllowedError) as error:
         transition(referral, Referral.Status.DRAFT)
     assert error.value.current == Referral.Status.RECEIVED
+
+
+def test_edt_queue_holds_only_out_of_hours_emergencies(teacher, client_for):
+    """The EDT queue shows what EDT received; MASH's queue shows everything awaiting triage."""
+    from django.urls import reverse
+
+    emergency = services.referral_submit(
+        referral=_draft(teacher, emergency=True), by=teacher, now=FRIDAY_6PM
+    )
+    ordinary = services.referral_submit(referral=_draft(teacher), by=teacher, now=FRIDAY_6PM)
+    edt = client_for(RoleCode.EDT_SOCIAL_WORKER)
+    page = edt.get(reverse("referrals:edt-queue"))
+    assert [referral.pk for referral, _ in page.context["rows"]] == [emergency.pk]
+    everything = edt.get(reverse("referrals:triage-queue")).context["rows"]
+    assert {referral.pk for referral, _ in everything} == {emergency.pk, ordinary.pk}
