@@ -49,3 +49,42 @@ class GovukDateField(forms.MultiValueField):
         if not self.allow_future and value > timezone.localdate():
             raise forms.ValidationError(f"{self.label} must be today or in the past")
         return value
+
+
+class SectionedFormMixin:
+    """A long form in headed sections: ``sections = [(heading, [field names])]``; rendered by
+    ``govuk/forms/sections.html``. Fields in no section follow at the end."""
+
+    sections: list[tuple[str, list[str]]] = []
+
+    def section_fields(self):
+        placed = set()
+        result = []
+        for heading, names in self.sections:
+            fields = [self[name] for name in names if name in self.fields]
+            placed.update(names)
+            if fields:
+                result.append((heading, fields))
+        rest = [field for field in self.visible_fields() if field.name not in placed]
+        if rest:
+            result.append(("", rest))
+        return result
+
+
+def add_service_errors(form: forms.Form, error) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one,
+    otherwise in the error summary. What the user typed is kept."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class GovukTimeField(forms.TimeField):
+    """A time of day typed as 24-hour hours and minutes, for example 14:30."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Use the 24-hour clock, for example 14:30")
+        super().__init__(input_formats=["%H:%M", "%H.%M", "%H%M"], **kwargs)
+        self.widget.attrs.update({"class": "govuk-input govuk-input--width-5"})

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram search on PostgreSQL; inert on SQLite
     "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",

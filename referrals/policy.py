@@ -20,6 +20,16 @@ TRIAGE_ROLES = frozenset(
     {RoleCode.MASH_SOCIAL_WORKER, RoleCode.MASH_TEAM_MANAGER, RoleCode.EDT_SOCIAL_WORKER}
 )
 TRIAGE = "triage"
+CONFIRM_CHILD = "confirm_child"
+AUTHORISE = "authorise"
+PLACING_AUTHORITY = "placing_authority"
+MERGE = "merge"
+# Who keeps the register up to date and merges records: MASH (and EDT out of hours).
+REGISTER_EDIT_ROLES = TRIAGE_ROLES
+MERGE_ROLES = frozenset({RoleCode.MASH_SOCIAL_WORKER, RoleCode.MASH_TEAM_MANAGER})
+AUTHORISATION_SETTING_ROLES = frozenset({RoleCode.MASH_TEAM_MANAGER})
+# Who may take a referral by phone or e-mail on behalf of a named referrer.
+TAKE_REFERRAL_ROLES = TRIAGE_ROLES
 # Everyone who works with children may refer one; the analyst and the administrator do not.
 LANDING_ROLES = ALL_ROLES - {RoleCode.LSCB_ANALYST, RoleCode.SYSTEM_ADMINISTRATOR}
 
@@ -33,35 +43,65 @@ SECTION = Section(
 
 @access.register(Child)
 class ChildPolicy:
+    """The register roles see every child; an allocated social worker sees the children
+    allocated to them; nobody else sees any."""
+
     def scope(self, user, queryset):
         if user.has_role(*REGISTER_ROLES):
             return queryset
+        if user.has_role(RoleCode.ALLOCATED_SOCIAL_WORKER):
+            return queryset.filter(allocated_social_worker=user)
         return queryset.none()
 
     def allows(self, user, action, obj) -> bool:
         if action == access.VIEW:
-            return user.has_role(*REGISTER_ROLES)
+            return self.scope(user, Child.objects.filter(pk=obj.pk)).exists()
+        if action == access.CHANGE:
+            return obj.merged_into_id is None and user.has_role(*REGISTER_EDIT_ROLES)
+        if action == MERGE:
+            return obj.merged_into_id is None and user.has_role(*MERGE_ROLES)
         return False
+
+
+AWAITING_MASH = {Referral.Status.RECEIVED, Referral.Status.AWAITING_AUTHORISATION}
 
 
 @access.register(Referral)
 class ReferralPolicy:
-    """MASH and EDT see every referral; a referrer sees only their own and their agency's."""
+    """MASH and EDT see every submitted referral; an allocated social worker those routed to
+    them; a referrer only their own and their agency's. A draft is seen only by whoever is
+    writing it."""
 
     def scope(self, user, queryset):
+        own = queryset.filter(referrer=user) | queryset.filter(taken_by=user)
         if user.has_role(*REGISTER_ROLES):
-            return queryset.exclude(status=Referral.Status.DRAFT) | queryset.filter(referrer=user)
-        return (
-            queryset.filter(referrer_agency_id=user.agency_id)
-            if user.agency_id
-            else (queryset.filter(referrer=user))
-        )
+            return queryset.exclude(status=Referral.Status.DRAFT) | own
+        if user.has_role(RoleCode.ALLOCATED_SOCIAL_WORKER):
+            own = own | queryset.filter(routed_to=user)
+        if user.agency_id:
+            own = own | queryset.filter(referrer_agency_id=user.agency_id, taken_by=None)
+        return own
 
     def allows(self, user, action, obj) -> bool:
         if action == access.VIEW:
             return self.scope(user, Referral.objects.filter(pk=obj.pk)).exists()
         if action == access.CHANGE:
-            return obj.status == Referral.Status.DRAFT and obj.referrer_id == user.pk
+            return obj.status == Referral.Status.DRAFT and user.pk in (
+                obj.referrer_id,
+                obj.taken_by_id,
+            )
         if action == TRIAGE:
             return obj.status == Referral.Status.RECEIVED and user.has_role(*TRIAGE_ROLES)
+        if action == CONFIRM_CHILD:
+            return obj.status in AWAITING_MASH and user.has_role(*TRIAGE_ROLES)
+        if action == AUTHORISE:
+            return obj.status == Referral.Status.AWAITING_AUTHORISATION and user.has_role(
+                RoleCode.MASH_TEAM_MANAGER
+            )
+        if action == PLACING_AUTHORITY:
+            return (
+                obj.placed_by_another_authority
+                and obj.status != Referral.Status.DRAFT
+                and user.has_role(*TRIAGE_ROLES)
+            )
         return False

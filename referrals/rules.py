@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from cse_framework.timescales.working_time import add_calendar_months
 from referrals.indicators import INDICATORS
 
 REFERRAL_AGE_RANGE = (10, 17)  # the framework's cohort; outside it the form warns
@@ -35,6 +36,15 @@ def age_on(date_of_birth: dt.date, day: dt.date) -> int:
         - date_of_birth.year
         - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
     )
+
+
+ADULT_SERVICES_AT_MONTHS = 17 * 12 + 6  # D6: contact Adult Services from 17 years 6 months
+
+
+def approaching_adulthood(date_of_birth: dt.date, day: dt.date) -> bool:
+    """17 years 6 months or more, and not yet 18 (D6)."""
+    from_day = add_calendar_months(date_of_birth, ADULT_SERVICES_AT_MONTHS)
+    return from_day <= day and age_on(date_of_birth, day) < ADULT_AGE
 
 
 OVERRIDES = {"override_urgent", "override_harm"}

@@ -1,10 +1,14 @@
-from django.db.models import Case, IntegerField, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 
 from cse_framework import access
 from cse_framework.pagination import KeysetPage, keyset_page
-from referrals.models import Child, Referral
+from cse_framework.timescales.models import Deadline
+from referrals import matching
+from referrals.models import Child, ChildMatch, Referral
 
 REGISTER_ORDER = ("family_name", "given_names", "id")
+WAITING_FOR_MASH = [Referral.Status.RECEIVED, Referral.Status.AWAITING_AUTHORISATION]
 
 
 def child_list(*, user):
@@ -15,12 +19,41 @@ def child_list(*, user):
 def child_register_page(*, user, after=None, size: int = 25) -> KeysetPage:
     """One page of the register by name, after the child ``after`` (keyset: the cost of a page does
     not grow with the register)."""
-    return keyset_page(child_list(user=user), order=REGISTER_ORDER, after=after, size=size)
+    return keyset_page(
+        child_list(user=user).filter(merged_into__isnull=True),
+        order=REGISTER_ORDER,
+        after=after,
+        size=size,
+    )
 
 
-def triage_queue(*, user):
-    """Received referrals in D19's order: emergencies, then "review urgently", then the referrer's
-    level of concern, then the oldest receipt first."""
+def child_search(*, user, description: matching.Description, limit: int = 25):
+    """The register's children that may be the described one, best first (a fixed number of
+    queries, whatever the register's size); only those the user may see."""
+    found = matching.find_matches(description, threshold=matching.SEARCH_THRESHOLD, limit=limit)
+    allowed = set(
+        child_list(user=user)
+        .filter(pk__in=[m.child.pk for m in found])
+        .values_list("pk", flat=True)
+    )
+    return [m for m in found if m.child.pk in allowed]
+
+
+def open_clocks(referrals, kind: str) -> dict:
+    """The open clock of ``kind`` of each referral, by referral id (one query for a page)."""
+    deadlines = Deadline.objects.filter(
+        kind=kind,
+        started_by_type=ContentType.objects.get_for_model(Referral),
+        started_by_id__in=[str(referral.pk) for referral in referrals],
+        met_at__isnull=True,
+        not_required_at__isnull=True,
+    )
+    return {deadline.started_by_id: deadline for deadline in deadlines}
+
+
+def triage_queue(*, user, status: str = "", received_by: str = ""):
+    """Referrals waiting for MASH in D19's order: emergencies, then "review urgently", then the
+    referrer's level of concern, then the oldest receipt first."""
     concern_rank = Case(
         *(
             When(level_of_concern=code, then=Value(rank))
@@ -29,9 +62,39 @@ def triage_queue(*, user):
         default=Value(0),
         output_field=IntegerField(),
     )
+    referrals = Referral.objects.filter(status__in=[status] if status else WAITING_FOR_MASH)
+    if received_by:
+        referrals = referrals.filter(received_by=received_by)
     return (
-        access.scope(user, Referral.objects.filter(status=Referral.Status.RECEIVED))
+        access.scope(user, referrals)
         .select_related("referrer_agency", "child")
         .annotate(concern_rank=concern_rank)
         .order_by("-emergency", "-review_urgently", "-concern_rank", "received_at", "id")
     )
+
+
+def referral_deadlines(referral: Referral):
+    return Deadline.objects.filter(
+        started_by_type=ContentType.objects.get_for_model(Referral),
+        started_by_id=str(referral.pk),
+    ).order_by("due_at")
+
+
+def possible_matches(referral: Referral):
+    """The stored possible matches, with each child's earlier referrals (for MASH only)."""
+    earlier = Referral.objects.exclude(pk=referral.pk).exclude(status=Referral.Status.DRAFT)
+    return (
+        ChildMatch.objects.filter(referral=referral, child__merged_into__isnull=True)
+        .select_related("child", "child__allocated_social_worker")
+        .prefetch_related(Prefetch("child__referrals", queryset=earlier.order_by("-received_at")))
+    )
+
+
+def child_history(child: Child, *, excluding: Referral | None = None):
+    """The child's earlier referrals, newest first (MASH's view at triage)."""
+    referrals = child.referrals.exclude(status=Referral.Status.DRAFT).select_related(
+        "referrer_agency", "triaged_by"
+    )
+    if excluding:
+        referrals = referrals.exclude(pk=excluding.pk)
+    return referrals.order_by("-received_at")

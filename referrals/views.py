@@ -1,7 +1,8 @@
-import uuid
+"""The CSE1 and MARF in the browser: start, finish later, check and send, and what the referrer
+sees afterwards; the referral's print. Thin: the rules are in services and policy."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,52 +11,74 @@ from django.views.decorators.http import require_http_methods
 from cse_framework import access
 from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record, record_view
+from cse_framework.forms import add_service_errors
 from cse_framework.pdf import render_pdf
-from referrals import policy, rules, selectors, services
-from referrals.forms import IndicatorChecklistForm, ReferralStartForm, TriageForm
+from referrals import policy, rules, services
+from referrals.forms import (
+    PERSON_FIELDS,
+    IndicatorChecklistForm,
+    MarfForm,
+    PeopleFormSet,
+    ReferralForm,
+    TakenReferralForm,
+)
 from referrals.indicators import INDICATORS
-from referrals.models import Child, Referral
-
-PAGE_SIZE = 25
-QUEUE_PAGE_SIZE = 25
+from referrals.models import Marf, MarfPerson, Referral
 
 
 def index(request):
     access.require_roles(request.user, policy.LANDING_ROLES)
-    return render(
-        request,
-        "referrals/index.html",
-        {"can_see_register": access.has_role(request.user, policy.REGISTER_ROLES)},
-    )
+    user = request.user
+    context = {
+        "can_see_register": access.has_role(user, policy.REGISTER_ROLES),
+        "can_take_referral": access.has_role(user, policy.TAKE_REFERRAL_ROLES),
+        "can_set_authorisation": access.has_role(user, policy.AUTHORISATION_SETTING_ROLES),
+        "drafts": access.scope(user, Referral.objects.filter(status=Referral.Status.DRAFT))
+        .filter(Q(referrer=user) | Q(taken_by=user))
+        .order_by("-created_at")[:20],
+    }
+    return render(request, "referrals/index.html", context)
 
 
-def child_list(request):
-    """The child register: 25 a page by name; each child shown is one audited view."""
-    access.require_roles(request.user, policy.REGISTER_ROLES)
-    try:
-        after = uuid.UUID(request.GET["after"]) if request.GET.get("after") else None
-    except ValueError:
-        after = None
-    page = selectors.child_register_page(user=request.user, after=after, size=PAGE_SIZE)
-    record_view(request, page.rows)
-    return render(request, "referrals/child_list.html", {"page": page})
-
-
-def child_detail(request, pk):
-    child = access.get_object_or_404(request, Child.objects.all(), pk=pk)
-    record_view(request, [child])
-    return render(request, "referrals/child_detail.html", {"child": child})
+def _referral_form_class(request):
+    if request.GET.get("on_behalf") or request.POST.get("received_via"):
+        access.require_roles(request.user, policy.TAKE_REFERRAL_ROLES)
+        return TakenReferralForm
+    return ReferralForm
 
 
 @require_http_methods(["GET", "POST"])
 def referral_start(request):
-    """CSE1, first page: the child and the concern. Saved as a draft."""
+    """CSE1: the referrer, the child and the concern, saved as a draft. A MASH or EDT worker
+    taking a referral by phone or e-mail uses the same form with the referrer's details."""
     access.require_roles(request.user, policy.LANDING_ROLES)
-    form = ReferralStartForm(request.POST or None)
+    form_class = _referral_form_class(request)
+    user = request.user
+    initial = {}
+    if form_class is ReferralForm:
+        initial = {
+            "referrer_name": user.full_name,
+            "referrer_job_title": user.job_title,
+            "referrer_phone": user.phone,
+            "referrer_email": user.email,
+        }
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        referral = services.referral_draft_create(by=request.user, **form.cleaned_data)
-        return redirect("referrals:checklist", pk=referral.pk)
-    return render(request, "referrals/referral_start.html", {"form": form})
+        fields = dict(form.cleaned_data)
+        extra = {}
+        if form_class is TakenReferralForm:
+            extra = {
+                "on_behalf_agency": fields.pop("referrer_agency"),
+                "received_via": fields.pop("received_via"),
+            }
+        try:
+            referral = services.referral_draft_create(by=user, **fields, **extra)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("referrals:checklist", pk=referral.pk)
+    context = {"form": form, "taken": form_class is TakenReferralForm}
+    return render(request, "referrals/referral_start.html", context)
 
 
 def _own_draft(request, pk) -> Referral:
@@ -67,19 +90,83 @@ def _own_draft(request, pk) -> Referral:
 
 
 @require_http_methods(["GET", "POST"])
+def referral_edit(request, pk):
+    """Change the first page of a draft."""
+    referral = _own_draft(request, pk)
+    form = ReferralForm(request.POST or None, initial=ReferralForm.initial_for(referral))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_draft_update(referral=referral, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("referrals:check", pk=referral.pk)
+    context = {"form": form, "referral": referral, "taken": False}
+    return render(request, "referrals/referral_start.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def referral_checklist(request, pk):
     """CSE1, the indicator checklist (domain.md 1.3)."""
     referral = _own_draft(request, pk)
-    initial = dict(referral.indicators.values_list("code", "present"))
-    form = IndicatorChecklistForm(request.POST or None, initial=initial)
+    form = IndicatorChecklistForm(
+        request.POST or None, initial=IndicatorChecklistForm.initial_for(referral)
+    )
     if request.method == "POST" and form.is_valid():
         services.referral_checklist_record(
-            referral=referral, by=request.user, answers=form.cleaned_data
+            referral=referral, by=request.user, answers=form.answers()
         )
-        return redirect("referrals:check", pk=referral.pk)
+        return redirect("referrals:marf" if referral.needs_marf else "referrals:check", pk=pk)
     return render(
         request, "referrals/referral_checklist.html", {"form": form, "referral": referral}
     )
+
+
+# Each kind of person on the MARF, with the blank rows offered after those already saved.
+PEOPLE = {
+    "parents": (MarfPerson.Kind.PARENT_CARER, 2),
+    "household": (MarfPerson.Kind.HOUSEHOLD_CHILD, 3),
+}
+
+
+def _people_formsets(data, marf: Marf | None) -> dict:
+    formsets = {}
+    for prefix, (kind, blank_rows) in PEOPLE.items():
+        if data is not None:
+            formsets[prefix] = PeopleFormSet(data, prefix=prefix)
+            continue
+        saved = list(marf.people.filter(kind=kind).values(*PERSON_FIELDS)) if marf else []
+        formsets[prefix] = PeopleFormSet(prefix=prefix, initial=saved + [{}] * blank_rows)
+    return formsets
+
+
+@require_http_methods(["GET", "POST"])
+def referral_marf(request, pk):
+    """The MARF that goes with the CSE1 for a child not known to children's social care, or
+    placed here by another authority (pathway 1a)."""
+    referral = _own_draft(request, pk)
+    marf = Marf.objects.filter(referral=referral).first()
+    form = MarfForm(request.POST or None, instance=marf)
+    formsets = _people_formsets(request.POST if request.method == "POST" else None, marf)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(formset.is_valid() for formset in formsets.values())
+    ):
+        people = [
+            row
+            for prefix, (kind, _) in PEOPLE.items()
+            for row in formsets[prefix].person_rows(kind)
+        ]
+        fields = {name: form.cleaned_data[name] for name in MarfForm.Meta.fields}
+        try:
+            services.marf_save(referral=referral, by=request.user, people=people, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("referrals:check", pk=pk)
+    context = {"form": form, "referral": referral, "formsets": formsets}
+    return render(request, "referrals/referral_marf.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,85 +184,42 @@ def referral_check(request, pk):
     age = referral.child_age_on(timezone.localdate())
     context = {
         "referral": referral,
-        "present": referral.indicators.exclude(present="no"),
+        "present": _present_indicators(referral),
+        "marf": Marf.objects.filter(referral=referral).first(),
         "age_warning": rules.age_warning(age),
         "errors": errors,
     }
     return render(request, "referrals/referral_check.html", context)
 
 
+def _present_indicators(referral: Referral) -> list[dict]:
+    return [
+        {
+            "label": INDICATORS[answer.code].label if answer.code in INDICATORS else answer.code,
+            "present": answer.get_present_display(),
+            "basis": answer.get_basis_display(),
+            "note": answer.note,
+        }
+        for answer in referral.indicators.exclude(present="no").order_by("code")
+    ]
+
+
 def referral_detail(request, pk):
-    """A referral: for its referrer, where it went and what happens next."""
+    """A referral. For MASH: its summary and the way to triage it. For its referrer: where it
+    went, what happens next, and MASH's decision once made; never the rest of the child's
+    record."""
     referral = access.get_object_or_404(
-        request, Referral.objects.select_related("referrer_agency"), pk=pk
+        request, Referral.objects.select_related("referrer_agency", "triaged_by"), pk=pk
     )
     record_view(request, [referral])
+    user = request.user
     context = {
         "referral": referral,
-        "can_triage": access.check(request.user, policy.TRIAGE, referral),
-        "is_referrer": referral.referrer_id == request.user.pk,
+        "can_triage": access.check(user, policy.CONFIRM_CHILD, referral),
+        "is_mash": access.has_role(user, policy.REGISTER_ROLES) or referral.routed_to_id == user.pk,
+        "is_own_draft": access.check(user, access.CHANGE, referral),
     }
     return render(request, "referrals/referral_detail.html", context)
-
-
-def _queue(request, referrals, title: str):
-    # Page numbers are fine here: the queue holds only referrals awaiting triage (a partial
-    # index), a number set by the day's work, not by the size of the register.
-    page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    rows = [(referral, now - referral.received_at) for referral in page.object_list]
-    context = {"rows": rows, "page": page, "title": title}
-    return render(request, "referrals/triage_queue.html", context)
-
-
-def triage_queue(request):
-    """The MASH triage queue, in the order of D19."""
-    access.require_roles(request.user, policy.REGISTER_ROLES)
-    return _queue(request, selectors.triage_queue(user=request.user), "MASH triage queue")
-
-
-def edt_queue(request):
-    """Emergencies received out of hours by the Emergency Duty Team (D4), in the order of D19."""
-    access.require_roles(request.user, policy.REGISTER_ROLES)
-    referrals = selectors.triage_queue(user=request.user).filter(
-        received_by=Referral.ReceivedBy.EDT
-    )
-    return _queue(request, referrals, "EDT queue: emergencies received out of hours")
-
-
-@require_http_methods(["GET", "POST"])
-def referral_triage(request, pk):
-    """MASH decides on a received referral. A worker who loses the race is told who won."""
-    referral = access.get_object_or_404(
-        request, Referral.objects.select_related("triaged_by"), pk=pk
-    )
-    decided = referral.status == Referral.Status.TRIAGED
-    if not (access.check(request.user, policy.TRIAGE, referral) or decided):
-        raise Http404
-    if decided and not access.has_role(request.user, policy.TRIAGE_ROLES):
-        raise Http404
-    form = TriageForm(request.POST or None, initial={"version": referral.version})
-    if decided:
-        form = None
-    elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.referral_triage(
-                referral=referral,
-                by=request.user,
-                level_of_concern=data["level_of_concern"],
-                decision=data["decision"],
-                rationale=data["rationale"],
-                seen_version=data["version"],
-            )
-        except services.AlreadyTriagedError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("referrals:referral-detail", pk=referral.pk)
-    record_view(request, [referral])
-    present = referral.indicators.exclude(present="no")
-    context = {"form": form, "referral": referral, "present": present, "decided": decided}
-    return render(request, "referrals/referral_triage.html", context)
 
 
 def referral_print(request, pk):
@@ -184,15 +228,11 @@ def referral_print(request, pk):
         request, Referral.objects.select_related("referrer_agency", "triaged_by"), pk=pk
     )
     record(request, AccessEvent.Action.PRINT, referral)
-    labels = {code: indicator.label for code, indicator in INDICATORS.items()}
-    present = [
-        {"label": labels.get(answer.code, answer.code), "present": answer.get_present_display()}
-        for answer in referral.indicators.exclude(present="no")
-    ]
     models = [Referral.Model(code).label for code in referral.models_of_exploitation]
     context = {
         "referral": referral,
-        "present": present,
+        "present": _present_indicators(referral),
+        "marf": Marf.objects.filter(referral=referral).prefetch_related("people").first(),
         "models": models,
         "printed_by": request.user.full_name,
     }

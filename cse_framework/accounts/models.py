@@ -45,6 +45,8 @@ class Team(models.Model):
     name = models.CharField(max_length=200)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PARTNER)
+    # A MASH team manager may require their authorisation of every triage decision.
+    decisions_need_authorisation = models.BooleanField(default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -5,6 +5,7 @@ outside office hours (D4). Every function takes and returns aware datetimes; sto
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -101,3 +102,11 @@ def referral_received_at(submitted_at: dt.datetime, *, emergency: bool) -> dt.da
     if emergency or is_working_time(submitted_at):
         return submitted_at
     return next_working_start(submitted_at)
+
+
+def add_calendar_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the month's end (D5: 31 Aug + 3
+    months => 30 Nov)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

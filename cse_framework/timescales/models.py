@@ -1,0 +1,103 @@
+"""Deadlines are data (architecture.md): one row per clock, written with the event that starts
+it and closed by the event that meets it. Its state is derived, never stored."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cse_framework.timescales.clocks import Kind
+
+DUE_SOON_SHARE = 0.75  # "due soon" once three quarters of the time has gone
+
+
+class Deadline(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+        MET_ON_TIME = "met_on_time", "Met on time"
+        MET_LATE = "met_late", "Met late"
+        NOT_REQUIRED = "not_required", "Not required"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    child = models.ForeignKey(
+        "referrals.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
+    # The object whose event started the clock (a referral, a discussion, an assessment...).
+    started_by_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    started_by_id = models.CharField(max_length=40)
+    started_by = GenericForeignKey("started_by_type", "started_by_id")
+    starts_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    owning_team = models.ForeignKey(
+        "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+    )
+    met_at = models.DateTimeField(null=True, blank=True)
+    not_required_at = models.DateTimeField(null=True, blank=True)
+    # The object whose event met the clock or decided it was not required.
+    closed_by_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_by_id = models.CharField(max_length=40, blank=True)
+    closed_by = GenericForeignKey("closed_by_type", "closed_by_id")
+    breach_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(met_at__isnull=True, not_required_at__isnull=True),
+                name="deadline_open_due",
+            ),
+            models.Index(fields=["started_by_type", "started_by_id"], name="deadline_started_by"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(met_at__isnull=True) | models.Q(not_required_at__isnull=True),
+                name="deadline_met_or_not_required",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "started_by_type", "started_by_id"],
+                name="one_clock_per_kind_and_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None and self.not_required_at is None
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        if self.not_required_at:
+            return self.State.NOT_REQUIRED
+        if self.met_at:
+            return self.State.MET_ON_TIME if self.met_at <= self.due_at else self.State.MET_LATE
+        now = now or timezone.now()
+        if now > self.due_at:
+            return self.State.OVERDUE
+        if now >= self.starts_at + (self.due_at - self.starts_at) * DUE_SOON_SHARE:
+            return self.State.DUE_SOON
+        return self.State.OPEN
+
+    def state_label(self, now: dt.datetime | None = None) -> str:
+        return self.State(self.state(now)).label
+
+    def time_left(self, now: dt.datetime | None = None) -> dt.timedelta:
+        return self.due_at - (now or timezone.now())
