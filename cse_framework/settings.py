@@ -313,6 +313,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for each choice set that several models share.
+    "ENUM_NAME_OVERRIDES": {
+        "EthnicityEnum": "referrals.models.Ethnicity",
+        "GenderEnum": "referrals.models.Child.Gender",
+        "YesNoNotKnownEnum": "referrals.models.YesNoNotKnown",
+    },
 }
 
 # --- Logging: structured, no personal data ---------------------------------------------------

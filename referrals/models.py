@@ -444,6 +444,10 @@ class Referral(models.Model):
         return age_on(self.child_date_of_birth, day)
 
     @property
+    def models_labels(self) -> list[str]:
+        return [self.Model(code).label for code in self.models_of_exploitation]
+
+    @property
     def needs_marf(self) -> bool:
         """Pathway 1a: a MARF goes with the CSE1 unless the child's case is open."""
         return self.child_social_care != self.SocialCare.OPEN
@@ -522,6 +526,17 @@ class Marf(models.Model):
 
     def __str__(self) -> str:
         return f"MARF for {self.referral}"
+
+    @property
+    def purpose_labels(self) -> list[str]:
+        return [
+            label
+            for wanted, label in [
+                (self.safeguarding_concern, "Safeguarding concern"),
+                (self.early_help_request, "Request for early help"),
+            ]
+            if wanted
+        ]
 
 
 class MarfPerson(models.Model):

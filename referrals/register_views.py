@@ -106,7 +106,8 @@ def child_edit(request, pk):
             record(request, AccessEvent.Action.CHANGE, child)
             return redirect("referrals:child-detail", pk=child.pk)
     record_view(request, [child])
-    return render(request, "referrals/child_edit.html", {"form": form, "child": child})
+    context = {"form": form, "child": child, "title": "Change the child's record", "caption": child}
+    return render(request, "referrals/child_edit.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,7 +126,7 @@ def child_add_detail(request, pk, kind):
         else:
             record(request, AccessEvent.Action.CHANGE, child)
             return redirect("referrals:child-detail", pk=child.pk)
-    context = {"form": form, "child": child, "title": title}
+    context = {"form": form, "child": child, "title": title, "caption": child}
     return render(request, "referrals/child_add_detail.html", context)
 
 
@@ -159,5 +160,12 @@ def child_merge(request, pk):
             record(request, AccessEvent.Action.CHANGE, merged)
             return redirect("referrals:child-detail", pk=child.pk)
     record_view(request, [child, *candidates])
-    context = {"form": form, "child": child, "candidates": candidates}
+    context = {
+        "form": form,
+        "child": child,
+        "candidates": candidates,
+        "title": "Merge a duplicate record",
+        "caption": child,
+        "button": "Merge the records",
+    }
     return render(request, "referrals/child_merge.html", context)

@@ -81,7 +81,12 @@ def _referral(request, pk) -> Referral:
     referral = access.get_object_or_404(
         request,
         Referral.objects.select_related(
-            "referrer_agency", "triaged_by", "child", "child__allocated_social_worker"
+            "referrer_agency",
+            "triaged_by",
+            "authorised_by",
+            "child_confirmed_by",
+            "child",
+            "child__allocated_social_worker",
         ),
         pk=pk,
     )
@@ -269,7 +274,12 @@ def placing_authority_contact(request, pk):
         else:
             return redirect("referrals:triage", pk=referral.pk)
     record_view(request, [referral])
-    context = {"form": form, "referral": referral}
+    context = {
+        "form": form,
+        "referral": referral,
+        "title": "Contact with the placing authority",
+        "caption": f"Referral {referral.reference}",
+    }
     return render(request, "referrals/placing_authority_contact.html", context)
 
 
@@ -292,4 +302,10 @@ def authorisation_setting(request):
         )
         record(request, AccessEvent.Action.CHANGE, team)
         return redirect("referrals:index")
-    return render(request, "referrals/authorisation_setting.html", {"form": form, "team": team})
+    context = {
+        "form": form,
+        "team": team,
+        "title": "Authorising triage decisions",
+        "caption": team.name,
+    }
+    return render(request, "referrals/authorisation_setting.html", context)

@@ -142,18 +142,37 @@ USERS = [
 ]
 
 # Fictional children for the register (D15): invented names and a made-up postcode pattern.
+# (given, family, born, gender, postcode, other fields)
 CHILDREN = [
-    ("Maisie", "Quillfeather", (2011, 3, 14), "female", "ZZ1 4QT"),
-    ("Jayden", "Thorncastle", (2010, 11, 2), "male", "ZZ2 7HB"),
-    ("Elsie", "Marrowby", (2013, 6, 21), "female", "ZZ3 1LD"),
-    ("Kai", "Brightwater", (2009, 9, 30), "male", "ZZ1 9PX"),
-    ("Lily-Rose", "Ashcombe", (2012, 1, 8), "female", "ZZ4 2NW"),
+    ("Maisie", "Quillfeather", (2011, 3, 14), "female", "ZZ1 4QT", {"ethnicity": "WBRI"}),
+    (
+        "Jayden",
+        "Thorncastle",
+        (2010, 11, 2),
+        "male",
+        "ZZ2 7HB",
+        {"ethnicity": "MWBC", "care_status": "child_in_need", "school": "Brookfield Academy"},
+    ),
+    ("Elsie", "Marrowby", (2013, 6, 21), "female", "ZZ3 1LD", {"learning_disability": "yes"}),
+    ("Kai", "Brightwater", (2009, 9, 30), "male", "ZZ1 9PX", {}),
+    ("Lily-Rose", "Ashcombe", (2012, 1, 8), "female", "ZZ4 2NW", {}),
+    (
+        "Ruby",
+        "Fenwhistle",
+        (2009, 2, 11),
+        "female",
+        "ZZ5 3RT",
+        {"care_status": "looked_after", "legal_status": "s31", "placing_authority": "Demoshire"},
+    ),
 ]
+SOCIAL_WORKER_EMAIL = "social.worker@example.org"
 
 REFERRER_EMAIL = "referrer@example.org"
 MASH_EMAIL = "mash.worker@example.org"
 
-# Fictional referrals: (given, family, born, state, fields, indicators present)
+# Fictional referrals in every state: (given, family, born, state, fields, indicators present).
+# States: draft, received, confirmed (child confirmed by MASH), awaiting (a decision waiting for
+# authorisation) and triaged.
 REFERRALS = [
     (
         "Maisie",
@@ -161,17 +180,21 @@ REFERRALS = [
         (2011, 3, 14),
         "received",
         {
+            "child_social_care": "not_known",
+            "child_postcode": "ZZ1 4QT",
             "level_of_concern": "high",
             "circumstances": "Seen getting into cars with unknown adults.",
+            "known_vehicles": "Silver hatchback, partial registration ZZ61.",
         },
         ["cars_unknown_adults", "missing_overnight"],
     ),
     (
         "Elsie",
-        "Marrowby",
-        (2014, 6, 21),
-        "received",
+        "Marowby",  # misspelt, as referrers do: MASH still finds Elsie Marrowby
+        (2013, 6, 21),
+        "confirmed",
         {
+            "child_social_care": "unsure",
             "level_of_concern": "medium",
             "circumstances": "Older 'boyfriend' collects her from school.",
         },
@@ -180,9 +203,10 @@ REFERRALS = [
     (
         "Kai",
         "Brightwater",
-        (2010, 9, 30),
+        (2009, 9, 30),
         "received",
         {
+            "child_social_care": "not_known",
             "level_of_concern": "at_risk",
             "emergency": True,
             "circumstances": "Missing since last night; seen at a known address.",
@@ -192,17 +216,45 @@ REFERRALS = [
     (
         "Jayden",
         "Thorncastle",
-        (2011, 11, 2),
+        (2010, 11, 2),
         "triaged",
-        {"level_of_concern": "medium", "circumstances": "Unexplained phone and money."},
+        {
+            "child_social_care": "open",
+            "child_social_worker_name": "Their allocated social worker",
+            "level_of_concern": "medium",
+            "circumstances": "Unexplained phone and money.",
+        },
         ["unexplained_gifts"],
+    ),
+    (
+        "Ruby",
+        "Fenwhistle",
+        (2009, 2, 11),
+        "awaiting",
+        {
+            "child_social_care": "placed",
+            "child_placing_authority": "Demoshire",
+            "level_of_concern": "high",
+            "circumstances": "Going missing from her placement at night.",
+        },
+        ["missing_from_home"],
     ),
     (
         "Lily-Rose",
         "Ashcombe",
         (2012, 1, 8),
         "draft",
-        {"level_of_concern": "at_risk", "circumstances": "Draft: still gathering information."},
+        {
+            "child_social_care": "not_known",
+            "level_of_concern": "at_risk",
+            "circumstances": "Draft: still gathering information.",
+        },
         [],
     ),
 ]
+
+DEMO_MARF = {
+    "referrer_relationship": "Designated safeguarding lead",
+    "parents_consented": True,
+    "current_concerns": "As in the CSE1 (demo).",
+}

@@ -16,6 +16,13 @@ NEW = {
     "consent": "parental_responsibility",
     "parents_aware": True,
     "circumstances": "Seen getting into a car with unknown adults.",
+    "child_social_care": "not_known",
+    "marf": {
+        "referrer_relationship": "Class teacher",
+        "parents_consented": True,
+        "current_concerns": "Seen getting into a car with unknown adults.",
+        "people": [{"kind": "parent_carer", "name": "Jo Quillfeather", "relationship": "Mother"}],
+    },
 }
 
 

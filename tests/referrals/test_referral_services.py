@@ -15,6 +15,7 @@ from cse_framework.workflow import TransitionNotAllowedError, transition
 from referrals import selectors, services
 from referrals.models import Referral
 from tests.factories.accounts import TeamFactory, UserFactory
+from tests.factories.referrals import make_draft
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -34,15 +35,7 @@ def mash_worker():
 
 
 def _draft(by, born=dt.date(2011, 5, 1), **fields):
-    return services.referral_draft_create(
-        by=by,
-        child_given_names="Maisie",
-        child_family_name="Quillfeather",
-        consent="parental_responsibility",
-        parents_aware=True,
-        child_date_of_birth=born,
-        **fields,
-    )
+    return make_draft(by, child_date_of_birth=born, **fields)
 
 
 def test_draft_gets_a_human_friendly_reference(teacher):
@@ -198,6 +191,6 @@ def test_edt_queue_holds_only_out_of_hours_emergencies(teacher, client_for):
     ordinary = services.referral_submit(referral=_draft(teacher), by=teacher, now=FRIDAY_6PM)
     edt = client_for(RoleCode.EDT_SOCIAL_WORKER)
     page = edt.get(reverse("referrals:edt-queue"))
-    assert [referral.pk for referral, _ in page.context["rows"]] == [emergency.pk]
+    assert [referral.pk for referral, *_ in page.context["rows"]] == [emergency.pk]
     everything = edt.get(reverse("referrals:triage-queue")).context["rows"]
-    assert {referral.pk for referral, _ in everything} == {emergency.pk, ordinary.pk}
+    assert {referral.pk for referral, *_ in everything} == {emergency.pk, ordinary.pk}

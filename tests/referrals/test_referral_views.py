@@ -8,11 +8,18 @@ from django.utils import timezone
 
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.models import AccessEvent
+from referrals import triage
 from referrals.models import Referral
+from tests.factories.accounts import UserFactory
+from tests.factories.referrals import make_received
 
 pytestmark = pytest.mark.django_db
 
 START = {
+    "referrer_name": "Ava Tester",
+    "referrer_phone": "0151 496 0123",
+    "child_social_care": "open",
+    "child_gender": "female",
     "child_given_names": "Maisie",
     "child_family_name": "Quillfeather",
     "child_date_of_birth_0": "14",
@@ -36,7 +43,12 @@ def test_referrer_completes_a_cse1(client_for):
     assert response["Location"] == reverse("referrals:checklist", kwargs={"pk": referral.pk})
     response = client.post(
         reverse("referrals:checklist", kwargs={"pk": referral.pk}),
-        {"cars_unknown_adults": "yes", "sexting": "possible"},
+        {
+            "cars_unknown_adults": "yes",
+            "cars_unknown_adults__basis": "evidence",
+            "sexting": "possible",
+            "sexting__basis": "concern",
+        },
     )
     assert response["Location"] == reverse("referrals:check", kwargs={"pk": referral.pk})
     page = client.get(response["Location"]).content.decode()
@@ -116,7 +128,10 @@ def _received(referrer_client):
     referral = Referral.objects.filter(status="draft").get()
     referrer_client.post(reverse("referrals:check", kwargs={"pk": referral.pk}))
     referral.refresh_from_db()
-    return referral
+    mash = UserFactory(roles=[RoleCode.MASH_SOCIAL_WORKER])
+    return triage.referral_confirm_child(
+        referral=referral, by=mash, child=None, seen_version=referral.version
+    )
 
 
 TRIAGE = {"level_of_concern": "medium", "decision": "refer_to_shield", "rationale": "Indicators."}
@@ -154,7 +169,7 @@ def test_second_worker_is_told_who_triaged_first(client_for):
     first.post(url, {**TRIAGE, "version": seen})
     response = second.post(url, {**TRIAGE, "decision": "no_further_action", "version": seen})
     body = response.content.decode()
-    assert f"already triaged by {first.user.full_name}" in body
+    assert f"already decided by {first.user.full_name}" in body
     referral.refresh_from_db()
     assert referral.decision == "refer_to_shield"
     assert referral.triaged_by == first.user
@@ -162,12 +177,10 @@ def test_second_worker_is_told_who_triaged_first(client_for):
 
 def test_stale_form_is_refused_even_before_the_status_changes(client_for):
     """A decision made on an out-of-date page is refused by the version check."""
-    from referrals import services
-
     referral = _received(client_for(RoleCode.REFERRER))
     mash = client_for(RoleCode.MASH_SOCIAL_WORKER)
-    with pytest.raises(services.AlreadyTriagedError):
-        services.referral_triage(
+    with pytest.raises(triage.AlreadyTriagedError):
+        triage.referral_triage(
             referral=referral,
             by=mash.user,
             level_of_concern="high",
@@ -190,24 +203,13 @@ def test_missing_rationale_is_a_field_error(client_for):
 
 def test_queue_is_paginated_by_25(client_for):
     """27 waiting: 25 on the first page, 2 on the second."""
-    from referrals import services
-
     referrer = client_for(RoleCode.REFERRER).user
     for _ in range(27):
-        draft = services.referral_draft_create(
-            by=referrer,
-            child_given_names="Kai",
-            child_family_name="Brightwater",
-            consent="parental_responsibility",
-            parents_aware=True,
-            child_date_of_birth=dt.date(2011, 9, 30),
-            level_of_concern="medium",
-        )
-        services.referral_submit(referral=draft, by=referrer)
+        make_received(referrer, child_given_names="Kai", child_family_name="Brightwater")
     mash = client_for(RoleCode.MASH_TEAM_MANAGER)
     first = mash.get(reverse("referrals:triage-queue"))
     assert len(first.context["rows"]) == 25
-    assert "27 waiting" in first.content.decode()
+    assert "Referrals (27)" in first.content.decode()
     assert len(mash.get(reverse("referrals:triage-queue"), {"page": 2}).context["rows"]) == 2
 
 
@@ -252,7 +254,7 @@ def test_under_13_with_a_reason_not_to_tell_parents_is_accepted(client_for):
     assert client.post(reverse("referrals:referral-start"), data).status_code == 302
     referral = Referral.objects.get()
     assert referral.parents_aware is False
-    assert referral.models_of_exploitation == ["relationship", "party"]
+    assert referral.models_of_exploitation == ["party", "relationship"]
 
 
 def test_referral_prints_as_an_audited_pdf(client_for):

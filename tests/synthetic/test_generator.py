@@ -12,7 +12,8 @@ from cse_framework.audit.models import AccessEvent
 from cse_framework.synthetic import generator
 from cse_framework.synthetic.models import SyntheticDataSet
 from cse_framework.synthetic.users import bench_email
-from referrals.models import Child, Referral
+from cse_framework.timescales.models import Deadline
+from referrals.models import Child, Marf, Referral
 from tests.factories.referrals import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +61,21 @@ def test_every_kind_of_object_is_produced():
     assert Child.objects.count() == 40
     assert plan.counts["children"] == 40
     assert AccessEvent.objects.count() == plan.counts["access events"] > 0
-    assert set(plan.counts) == {"children", "referrals", "access events"}
+    assert set(plan.counts) == {
+        "children",
+        "other names",
+        "referrals",
+        "MARFs",
+        "clocks",
+        "access events",
+    }
     assert Referral.objects.count() == plan.counts["referrals"] >= 40
+    assert Marf.objects.count() == plan.counts["MARFs"] > 0
+    assert Deadline.objects.count() == plan.counts["clocks"] == plan.counts["referrals"]
+    # Every MARF belongs to a referral whose pathway needs one (1a).
+    assert not Marf.objects.filter(referral__child_social_care="open").exists()
+    # Name keys are set although the rows were bulk inserted, so matching finds them.
+    assert not Child.objects.filter(family_name_key="").exists()
     assert Referral.objects.filter(status=Referral.Status.TRIAGED).exists()
     for role in RoleCode:
         assert User.objects.get(email=bench_email(role)).has_role(role)

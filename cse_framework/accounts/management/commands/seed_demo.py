@@ -12,6 +12,7 @@ from django.db import transaction
 from cse_framework.accounts import demo, services
 from cse_framework.accounts.models import Agency, Team, User
 from referrals import services as referral_services
+from referrals import triage
 from referrals.models import Child, Referral
 
 
@@ -63,20 +64,22 @@ class Command(BaseCommand):
                 user.save()
             user.roles.add(role)
             users.append(user)
-        for given, family, born, gender, postcode in demo.CHILDREN:
+        by_email = {user.email: user for user in users}
+        for given, family, born, gender, postcode, fields in demo.CHILDREN:
+            if fields.get("care_status") in ("child_in_need", "child_protection", "looked_after"):
+                fields = {**fields, "allocated_social_worker": by_email[demo.SOCIAL_WORKER_EMAIL]}
             Child.objects.get_or_create(
                 given_names=given,
                 family_name=family,
                 date_of_birth=datetime.date(*born),
-                defaults={"gender": gender, "postcode": postcode},
+                defaults={"gender": gender, "postcode": postcode, **fields},
             )
-        by_email = {user.email: user for user in users}
         if not Referral.objects.filter(referrer=by_email[demo.REFERRER_EMAIL]).exists():
             self._seed_referrals(by_email)
         return users
 
     def _seed_referrals(self, users) -> None:
-        """Fictional referrals in every state: a draft, received ones, a triaged one."""
+        """Fictional referrals in every state, each through the services a user would use."""
         referrer = users[demo.REFERRER_EMAIL]
         mash = users[demo.MASH_EMAIL]
         for given, family, born, state, fields, codes in demo.REFERRALS:
@@ -87,21 +90,39 @@ class Command(BaseCommand):
                 child_date_of_birth=datetime.date(*born),
                 consent=Referral.Consent.PARENTAL_RESPONSIBILITY,
                 parents_aware=True,
+                referrer_phone="0151 496 0101",
                 **fields,
             )
             for code in codes:
                 referral_services.referral_indicator_record(
-                    referral=referral, by=referrer, code=code, present="yes"
+                    referral=referral, by=referrer, code=code, present="yes", basis="evidence"
                 )
+            if referral.needs_marf:
+                referral_services.marf_save(referral=referral, by=referrer, **demo.DEMO_MARF)
             if state == "draft":
                 continue
             referral = referral_services.referral_submit(referral=referral, by=referrer)
-            if state == "triaged":
-                referral_services.referral_triage(
-                    referral=referral,
-                    by=mash,
-                    level_of_concern="medium",
-                    decision=Referral.Decision.REFER_TO_SHIELD,
-                    rationale="Several indicators present; Shield to assess (demo).",
-                    seen_version=referral.version,
-                )
+            if state == "received":
+                continue
+            match = referral.matches.select_related("child").first()
+            referral = triage.referral_confirm_child(
+                referral=referral,
+                by=mash,
+                child=match.child if match else None,
+                seen_version=referral.version,
+            )
+            if state == "confirmed":
+                continue
+            # One decision waits for a manager: the team requires authorisation for it.
+            triage.team_set_decision_authorisation(
+                team=mash.team, by=mash, required=state == "awaiting"
+            )
+            referral = triage.referral_triage(
+                referral=referral,
+                by=mash,
+                level_of_concern="medium",
+                decision=Referral.Decision.REFER_TO_SHIELD,
+                rationale="Several indicators present; Shield to assess (demo).",
+                seen_version=referral.version,
+            )
+        triage.team_set_decision_authorisation(team=mash.team, by=mash, required=False)
