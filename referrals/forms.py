@@ -20,6 +20,7 @@ from referrals.models import (
     ParentCarer,
     PlacingAuthorityContact,
     Referral,
+    YesNoNotKnown,
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -458,7 +459,18 @@ PERSON_FIELDS = [
 
 
 class MarfPersonForm(forms.ModelForm):
+    """One person on the MARF. A row left blank is skipped, so nothing here has a default."""
+
     date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
+    parental_responsibility = forms.ChoiceField(
+        label="Has parental responsibility",
+        choices=YesNoNotKnown.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def clean_parental_responsibility(self):
+        return self.cleaned_data["parental_responsibility"] or YesNoNotKnown.NOT_KNOWN
 
     class Meta:
         model = MarfPerson
@@ -466,11 +478,9 @@ class MarfPersonForm(forms.ModelForm):
         labels = {
             "name": "Full name",
             "relationship": "Relationship to the child",
-            "parental_responsibility": "Has parental responsibility",
             "contact": "Address and phone (optional)",
             "school": "School (optional)",
         }
-        widgets = {"parental_responsibility": forms.RadioSelect}
         error_messages = {"name": {"required": "Enter the person's full name"}}
 
 

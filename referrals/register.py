@@ -124,7 +124,7 @@ def child_merge(*, kept: Child, merged: Child, by: User, reason: str) -> ChildMe
             row.save()
             count += 1
         if count:
-            moved[model._meta.verbose_name_plural] = count
+            moved[str(model._meta.verbose_name_plural)] = count
     merged.merged_into = merged_into = kept
     merged.version += 1
     merged.save()

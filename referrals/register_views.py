@@ -89,7 +89,11 @@ def _changeable(request, pk, action=access.CHANGE) -> Child:
 def child_edit(request, pk):
     """Change a child's record; someone else's change meanwhile is detected, not overwritten."""
     child = _changeable(request, pk)
-    form = ChildForm(request.POST or None, instance=child, initial={"version": child.version})
+    form = ChildForm(
+        request.POST if request.method == "POST" else None,
+        instance=child,
+        initial={"version": child.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             register.child_update(
@@ -117,7 +121,7 @@ def child_add_detail(request, pk, kind):
         raise Http404
     child = _changeable(request, pk)
     form_class, title = DETAIL_FORMS[kind]
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             register.child_add_detail(child=child, by=request.user, detail=form.save(commit=False))
@@ -146,7 +150,7 @@ def child_merge(request, pk):
         for m in selectors.child_search(user=request.user, description=description, limit=10)
         if m.child.pk != child.pk
     ]
-    form = MergeForm(request.POST or None, candidates=candidates)
+    form = MergeForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         merged = form.candidates[form.cleaned_data["merged"]]
         try:

@@ -263,7 +263,7 @@ def placing_authority_contact(request, pk):
     referral = _referral(request, pk)
     if not access.check(request.user, policy.PLACING_AUTHORITY, referral):
         raise Http404
-    form = PlacingAuthorityContactForm(request.POST or None)
+    form = PlacingAuthorityContactForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             triage.placing_authority_contact_record(
@@ -291,7 +291,7 @@ def authorisation_setting(request):
     if team is None:
         raise Http404
     form = AuthorisationSettingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={
             "decisions_need_authorisation": "yes" if team.decisions_need_authorisation else "no"
         },

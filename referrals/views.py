@@ -62,7 +62,7 @@ def referral_start(request):
             "referrer_phone": user.phone,
             "referrer_email": user.email,
         }
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         extra = {}
@@ -93,7 +93,10 @@ def _own_draft(request, pk) -> Referral:
 def referral_edit(request, pk):
     """Change the first page of a draft."""
     referral = _own_draft(request, pk)
-    form = ReferralForm(request.POST or None, initial=ReferralForm.initial_for(referral))
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None,
+        initial=ReferralForm.initial_for(referral),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_draft_update(referral=referral, by=request.user, **form.cleaned_data)
@@ -110,7 +113,8 @@ def referral_checklist(request, pk):
     """CSE1, the indicator checklist (domain.md 1.3)."""
     referral = _own_draft(request, pk)
     form = IndicatorChecklistForm(
-        request.POST or None, initial=IndicatorChecklistForm.initial_for(referral)
+        request.POST if request.method == "POST" else None,
+        initial=IndicatorChecklistForm.initial_for(referral),
     )
     if request.method == "POST" and form.is_valid():
         services.referral_checklist_record(
@@ -146,7 +150,7 @@ def referral_marf(request, pk):
     placed here by another authority (pathway 1a)."""
     referral = _own_draft(request, pk)
     marf = Marf.objects.filter(referral=referral).first()
-    form = MarfForm(request.POST or None, instance=marf)
+    form = MarfForm(request.POST if request.method == "POST" else None, instance=marf)
     formsets = _people_formsets(request.POST if request.method == "POST" else None, marf)
     if (
         request.method == "POST"

@@ -26,7 +26,7 @@ def sign_in(request):
     """Step 1: email and password. Says nothing about which accounts exist."""
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("home")
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
@@ -53,7 +53,7 @@ def security_code(request):
     if user is None:
         messages.info(request, "Sign in again: your sign-in took longer than 5 minutes")
         return redirect("accounts:sign-in")
-    form = SecurityCodeForm(request.POST or None)
+    form = SecurityCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = services.second_factor_match(user=user, token=form.cleaned_data["code"])
         if device is not None:
@@ -83,7 +83,7 @@ def enrol(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or request.method == "GET":
         device = services.totp_enrolment_start(user=user)
-    form = SecurityCodeForm(request.POST or None)
+    form = SecurityCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if services.totp_enrolment_confirm(
             user=user, device=device, token=form.cleaned_data["code"].replace(" ", "")
@@ -143,7 +143,9 @@ def kept_form(request):
 
 @require_http_methods(["GET", "POST"])
 def account(request):
-    form = AccountDetailsForm(request.POST or None, instance=request.user)
+    form = AccountDetailsForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
     if request.method == "POST" and form.is_valid():
         services.user_details_update(user=request.user, by=request.user, **form.cleaned_data)
         messages.success(request, "Your details have been saved")

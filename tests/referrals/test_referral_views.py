@@ -278,3 +278,57 @@ def test_pdf_renderer_fetches_nothing_but_static_files():
     for url in ("http://169.254.169.254/latest/meta-data/", "file:///etc/passwd"):
         with pytest.raises(ValueError, match="static"):
             _fetch_static_only(url)
+
+
+def test_checklist_keeps_basis_and_note_and_asks_for_a_missing_basis(client_for):
+    """Present "yes" without evidence-or-concern is a field error; what was typed is kept."""
+    client = client_for(RoleCode.REFERRER)
+    client.post(reverse("referrals:referral-start"), START)
+    referral = Referral.objects.get()
+    url = reverse("referrals:checklist", kwargs={"pk": referral.pk})
+    body = client.post(url, {"sexting": "yes", "sexting__note": "Images on her phone"})
+    assert "say whether this is evidence or a professional concern" in body.content.decode()
+    assert 'value="Images on her phone"' in body.content.decode()
+    client.post(
+        url, {"sexting": "yes", "sexting__basis": "evidence", "sexting__note": "Images seen"}
+    )
+    answer = referral.indicators.get()
+    assert (answer.present, answer.basis, answer.note) == ("yes", "evidence", "Images seen")
+
+
+def test_marf_is_asked_for_when_the_child_is_not_known(client_for):
+    """Pathway 1a: checklist -> MARF -> check; the MARF's people rows are saved, blank rows
+    skipped, and a missing explanation keeps what was typed."""
+    client = client_for(RoleCode.REFERRER)
+    client.post(reverse("referrals:referral-start"), {**START, "child_social_care": "not_known"})
+    referral = Referral.objects.get()
+    response = client.post(reverse("referrals:checklist", kwargs={"pk": referral.pk}), {})
+    marf_url = reverse("referrals:marf", kwargs={"pk": referral.pk})
+    assert response["Location"] == marf_url
+    management = {
+        "parents-TOTAL_FORMS": "2",
+        "parents-INITIAL_FORMS": "0",
+        "household-TOTAL_FORMS": "1",
+        "household-INITIAL_FORMS": "0",
+    }
+    data = {
+        **management,
+        "safeguarding_concern": "on",
+        "referrer_relationship": "Class teacher",
+        "parents_consented": "no",
+        "current_concerns": "Older adults waiting outside school.",
+        "parents-0-name": "Jo Quillfeather",
+        "parents-0-relationship": "Mother",
+        "parents-0-parental_responsibility": "yes",
+    }
+    body = client.post(marf_url, data).content.decode()
+    assert "Explain why the parents or carers have not consented" in body
+    assert 'value="Jo Quillfeather"' in body
+    data["consent_explanation"] = "Mother may warn the adults involved."
+    response = client.post(marf_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response["Location"].endswith("/check/")
+    marf = referral.marf
+    assert [(p.name, p.kind) for p in marf.people.all()] == [("Jo Quillfeather", "parent_carer")]
+    check = client.get(reverse("referrals:check", kwargs={"pk": referral.pk})).content.decode()
+    assert "Older adults waiting outside school." in check

@@ -86,3 +86,16 @@ def test_naive_datetimes_are_refused():
 def test_referral_receipt_follows_d4(submitted, emergency, received):
     """Received at once in office hours or in an emergency; otherwise next working day 09:00."""
     assert wt.referral_received_at(submitted, emergency=emergency) == received
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2026, 8, 31), 3, dt.date(2026, 11, 30)),  # D5: clamped to the month's end
+        (dt.date(2026, 11, 30), 3, dt.date(2027, 2, 28)),
+        (dt.date(2027, 11, 30), 3, dt.date(2028, 2, 29)),  # leap year
+        (dt.date(2026, 1, 15), 12, dt.date(2027, 1, 15)),
+    ],
+)
+def test_add_calendar_months(day, months, expected):
+    assert wt.add_calendar_months(day, months) == expected
