@@ -239,6 +239,7 @@ def referral_print(request, pk):
         "marf": Marf.objects.filter(referral=referral).prefetch_related("people").first(),
         "models": models,
         "printed_by": request.user.full_name,
+        "is_mash": access.has_role(request.user, policy.REGISTER_ROLES),
     }
     return render_pdf(
         "referrals/referral_print.html", context, filename=f"{referral.reference}.pdf"
