@@ -74,3 +74,14 @@ def test_other_agencys_referral_is_404_and_lists_are_scoped(client_for):
     assert author.get(f"/api/v1/referrals/{created['id']}/").status_code == 200
     assert AccessEvent.objects.filter(object_id=created["id"], action="view").count() == 1
     assert AccessEvent.objects.filter(object_id=created["id"], action="deny").count() == 1
+
+
+def test_submit_without_the_marf_is_a_field_level_400(client_for):
+    """Pathway 1a through the API: the MARF is required, and the error names it."""
+    client = client_for(RoleCode.REFERRER)
+    without_marf = {key: value for key, value in NEW.items() if key != "marf"}
+    created = client.post("/api/v1/referrals/", without_marf, content_type="application/json")
+    submitted = client.post(f"/api/v1/referrals/{created.json()['id']}/submit/")
+    assert submitted.status_code == 400
+    assert "marf" in submitted.json()
+    assert Referral.objects.get().status == Referral.Status.DRAFT

@@ -332,3 +332,29 @@ def test_marf_is_asked_for_when_the_child_is_not_known(client_for):
     assert [(p.name, p.kind) for p in marf.people.all()] == [("Jo Quillfeather", "parent_carer")]
     check = client.get(reverse("referrals:check", kwargs={"pk": referral.pk})).content.decode()
     assert "Older adults waiting outside school." in check
+
+
+def test_mash_records_a_phone_referral_through_the_same_form(client_for):
+    """The referrer's agency and contact are required; the worker who took it is kept."""
+    from cse_framework.accounts.models import Agency
+
+    agency = Agency.objects.create(name="Youth offending service (test)", kind="youth_offending")
+    mash = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    url = reverse("referrals:referral-start")
+    form_page = mash.get(url, {"on_behalf": "1"}).content.decode()
+    assert "Record a referral made by phone or e-mail" in form_page
+    data = {**START, "received_via": "phone", "referrer_phone": "", "referrer_email": ""}
+    body = mash.post(url, data).content.decode()
+    assert "Select the referrer&#x27;s agency" in body
+    response = mash.post(
+        url, {**data, "referrer_agency": agency.pk, "referrer_phone": "0151 496 0789"}
+    )
+    assert response.status_code == 302
+    referral = Referral.objects.get()
+    assert (referral.taken_by, referral.referrer, referral.referrer_agency) == (
+        mash.user,
+        None,
+        agency,
+    )
+    referrer = client_for(RoleCode.REFERRER)
+    assert referrer.get(url, {"on_behalf": "1"}).status_code == 403
