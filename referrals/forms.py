@@ -7,7 +7,7 @@ from cse_framework.accounts.models import Agency, User
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.forms import GovukDateField, GovukTimeField, SectionedFormMixin
 from cse_framework.timescales.working_time import LONDON
-from referrals import rules
+from referrals import matching, rules
 from referrals.indicators import GROUPS, by_group
 from referrals.models import (
     Child,
@@ -22,6 +22,7 @@ from referrals.models import (
     Referral,
     YesNoNotKnown,
 )
+from referrals.register import CHILD_FIELDS
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -581,6 +582,14 @@ class ChildSearchForm(forms.Form):
     date_of_birth = GovukDateField(label="Date of birth (optional)", required=False)
     postcode = forms.CharField(label="Postcode (optional)", max_length=10, required=False)
 
+    def description(self) -> matching.Description:
+        return matching.Description(
+            given_names=self.cleaned_data["given_names"],
+            family_name=self.cleaned_data["family_name"],
+            date_of_birth=self.cleaned_data["date_of_birth"],
+            postcode=self.cleaned_data["postcode"],
+        )
+
 
 class AuthoriseForm(forms.Form):
     outcome = forms.ChoiceField(
@@ -707,25 +716,7 @@ class ChildForm(SectionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Child
-        fields = [
-            "given_names",
-            "family_name",
-            "date_of_birth",
-            "date_of_birth_estimated",
-            "gender",
-            "ethnicity",
-            "disability",
-            "disability_details",
-            "special_educational_needs",
-            "learning_disability",
-            "address",
-            "postcode",
-            "school",
-            "care_status",
-            "legal_status",
-            "allocated_social_worker",
-            "placing_authority",
-        ]
+        fields = list(CHILD_FIELDS)
         labels = {
             "given_names": "First name",
             "family_name": "Last name",

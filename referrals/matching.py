@@ -66,12 +66,19 @@ def _candidates(description: Description):
 
 
 def _name_similarity(description: Description, child: Child) -> float:
-    described = [description.full_name] + [
+    # A search by last name alone compares last names (never at submission, where a twin with
+    # the same last name and birthday must not look like the same child).
+    full = description.full_name if description.given_names.strip() else ""
+    family = "" if full else normalise(description.family_name)
+    described = [full or family] + [
         normalise(other) for other in description.other_names.split(",") if other.strip()
     ]
-    known = [normalise(f"{child.given_names} {child.family_name}")] + [
-        normalise(alias.name) for alias in child.aliases.all()
-    ]
+    own = (
+        normalise(child.family_name)
+        if family
+        else normalise(f"{child.given_names} {child.family_name}")
+    )
+    known = [own] + [normalise(alias.name) for alias in child.aliases.all()]
     return max(
         (jellyfish.jaro_winkler_similarity(a, b) for a in described for b in known if a and b),
         default=0.0,

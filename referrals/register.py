@@ -7,7 +7,8 @@ from django.db import models, transaction
 from cse_framework.accounts.models import User
 from referrals.models import Child, ChildAlias, ChildMatch, ChildMerge, Referral
 
-CHILD_FIELDS = {
+# The register's own fields, in the order the edit form shows them.
+CHILD_FIELDS = (
     "given_names",
     "family_name",
     "date_of_birth",
@@ -25,7 +26,7 @@ CHILD_FIELDS = {
     "legal_status",
     "allocated_social_worker",
     "placing_authority",
-}
+)
 
 
 def child_create_from_referral(*, referral: Referral, by: User) -> Child:
@@ -58,7 +59,7 @@ class StaleRecordError(Exception):
 @transaction.atomic
 def child_update(*, child: Child, by: User, seen_version: int, **fields) -> Child:
     """Change a child's record; a change made meanwhile by someone else is refused, not lost."""
-    unknown = set(fields) - CHILD_FIELDS
+    unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"Not fields of the register: {sorted(unknown)}")
     current = Child.objects.select_for_update().get(pk=child.pk)

@@ -40,14 +40,7 @@ def child_search(request):
     form = ChildSearchForm(request.POST)
     results = None
     if form.is_valid():
-        data = form.cleaned_data
-        description = matching.Description(
-            given_names=data["given_names"],
-            family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
-            postcode=data["postcode"],
-        )
-        results = selectors.child_search(user=request.user, description=description)
+        results = selectors.child_search(user=request.user, description=form.description())
         record_view(request, [result.child for result in results])
     return render(request, "referrals/child_search.html", {"form": form, "results": results})
 

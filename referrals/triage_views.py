@@ -15,7 +15,7 @@ from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
 from cse_framework.timescales.clocks import Kind
-from referrals import matching, policy, selectors, triage
+from referrals import policy, selectors, triage
 from referrals.forms import (
     NEW_CHILD,
     AuthorisationSettingForm,
@@ -179,14 +179,7 @@ def child_search(request, pk):
     form = ChildSearchForm(request.POST)
     results = []
     if form.is_valid():
-        data = form.cleaned_data
-        description = matching.Description(
-            given_names=data["given_names"],
-            family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
-            postcode=data["postcode"],
-        )
-        results = selectors.child_search(user=request.user, description=description)
+        results = selectors.child_search(user=request.user, description=form.description())
         record_view(request, [result.child for result in results])
     return _page(request, referral, search_form=form, search_results=results, searched=True)
 
