@@ -308,8 +308,39 @@ class Session:
 @dataclass(frozen=True)
 class Page:
     name: str
-    path: str  # may contain {child} or {referral}: real ids from the data set
+    path: str  # may contain {child}, {referral} or {printed}: real ids from the data set
     role: str | None  # None: anonymous
+    # A POSTed page: its form fields (values may contain the keys of credentials()'s ids, such
+    # as {given_names} or {family_name_misspelt}); the session adds the CSRF token. None: a GET.
+    form: dict | None = None
+
+    @property
+    def method(self) -> str:
+        return "GET" if self.form is None else "POST"
+
+    def request(self, ids: dict) -> tuple[str, str, dict | None]:
+        """(method, path, form) with the data set's real ids and names filled in."""
+        form = None if self.form is None else {k: v.format(**ids) for k, v in self.form.items()}
+        return self.method, self.path.format(**ids), form
+
+
+# MASH's register search: a real child's first name and a misspelling of their last name (the
+# last letter changed), without a date of birth or postcode (the widest search a worker makes),
+# and the same with the child's date of birth.
+CHILD_SEARCH = {
+    "given_names": "{given_names}",
+    "family_name": "{family_name_misspelt}",
+    "date_of_birth_0": "",
+    "date_of_birth_1": "",
+    "date_of_birth_2": "",
+    "postcode": "",
+}
+CHILD_SEARCH_BORN = {
+    **CHILD_SEARCH,
+    "date_of_birth_0": "{born_day}",
+    "date_of_birth_1": "{born_month}",
+    "date_of_birth_2": "{born_year}",
+}
 
 
 # The pages every run measures; each issue adds its own here (and to docs/performance.md).
@@ -332,12 +363,30 @@ PAGES = [
     Page("MASH triage queue", "/referrals/queue/", "mash_social_worker"),
     Page("referral (MASH view)", "/referrals/{referral}/", "mash_social_worker"),
     Page("triage a referral", "/referrals/{referral}/triage/", "mash_social_worker"),
+    Page("EDT queue", "/referrals/queue/out-of-hours/", "mash_social_worker"),
+    Page("MASH queue, decided", "/referrals/queue/?status=triaged", "mash_social_worker"),
+    Page("referral print (PDF)", "/referrals/{printed}/print/", "mash_social_worker"),
+    Page("API referral list", "/api/v1/referrals/", "mash_social_worker"),
+    Page("API referral detail", "/api/v1/referrals/{referral}/", "mash_social_worker"),
+    Page("API child detail", "/api/v1/children/{child}/", "mash_social_worker"),
+    Page("child search (POST)", "/referrals/children/search/", "mash_social_worker", CHILD_SEARCH),
+    Page(
+        "child search + DOB (POST)",
+        "/referrals/children/search/",
+        "mash_social_worker",
+        CHILD_SEARCH_BORN,
+    ),
 ]
 
 
-def credentials(env: dict, roles: set[str], sessions: int) -> tuple[str, dict, str]:
-    """Bench password, `sessions` single-use backup codes per role, and real ids to visit (a child,
-    a referral awaiting triage)."""
+def misspelt(name: str) -> str:
+    """The name with its last letter changed, as a worker might mistype it."""
+    return name[:-1] + ("a" if name[-1:].lower() != "a" else "e")
+
+
+def credentials(env: dict, roles: set[str], sessions: int) -> tuple[str, dict, dict]:
+    """Bench password, `sessions` single-use backup codes per role, and real ids and names to use
+    (a child and their names, a referral awaiting triage, a decided referral with a MARF)."""
     script = (
         "import json;from cse_framework.synthetic import users as u;"
         "from cse_framework.accounts.models import User;from referrals.models import Child;"
@@ -345,16 +394,31 @@ def credentials(env: dict, roles: set[str], sessions: int) -> tuple[str, dict, s
         "codes={r: u.bench_backup_codes(User.objects.get(email=u.bench_email(r)), "
         f"{sessions}) for r in roles}};"
         "n=Child.objects.count();"
-        "child=Child.objects.order_by('id').values_list('id',flat=True)[n//2];"
+        "child=Child.objects.order_by('id')"
+        ".values('id','given_names','family_name','date_of_birth')[n//2];"
         "from referrals.models import Referral;"
         "referral=Referral.objects.filter(status='received').order_by('received_at')"
         ".values_list('id',flat=True).first();"
-        "print(json.dumps([u.BENCH_PASSWORD, codes, str(child), str(referral)]))"
+        "printed=Referral.objects.filter(status='triaged',marf__isnull=False)"
+        ".order_by('-received_at').values_list('id',flat=True).first();"
+        "print(json.dumps([u.BENCH_PASSWORD, codes, str(child['id']), child['given_names'],"
+        "child['family_name'], str(child['date_of_birth']), str(referral), str(printed)]))"
     )
-    password, codes, child, referral = json.loads(
+    password, codes, child, given, family, born, referral, printed = json.loads(
         manage(env, "shell", "-v", "0", "-c", script, capture=True).strip().splitlines()[-1]
     )
-    return password, codes, {"child": child, "referral": referral}
+    ids = {
+        "child": child,
+        "referral": referral,
+        "printed": printed,
+        "given_names": given,
+        "family_name": family,
+        "family_name_misspelt": misspelt(family),
+        "born_year": born[:4],
+        "born_month": str(int(born[5:7])),
+        "born_day": str(int(born[8:10])),
+    }
+    return password, codes, ids
 
 
 def signer(port: int, password: str, codes: dict[str, list[str]]):
@@ -372,8 +436,11 @@ def signer(port: int, password: str, codes: dict[str, list[str]]):
     return sign_in
 
 
-def query_counts(env: dict, paths: dict[str, tuple[str, str | None]]) -> dict[str, int]:
-    """How many SQL queries each page runs, counted in-process against the bench database."""
+def query_counts(
+    env: dict, paths: dict[str, tuple[str, str, str | None, dict | None]]
+) -> dict[str, int]:
+    """How many SQL queries each page runs, counted in-process against the bench database
+    (`paths`: page name -> (method, path, role, form))."""
     output = subprocess.run(
         [str(VENV / "python"), str(ROOT / "bench" / "query_counts.py"), json.dumps(paths)],
         cwd=ROOT,
@@ -410,10 +477,11 @@ class Timing:
         }
 
 
-def timed(session: Session, path: str, timing: Timing) -> None:
+def timed(session: Session, request: tuple[str, str, dict | None], timing: Timing) -> None:
+    """One timed request; `request` is a page's (method, path, form)."""
     started = time.perf_counter()
     try:
-        status, _, _ = session.request("GET", path)
+        status, _, _ = session.request(*request)
     except OSError:
         timing.errors += 1
         return
@@ -424,19 +492,37 @@ def timed(session: Session, path: str, timing: Timing) -> None:
         timing.errors += 1
 
 
-def throughput(port: int, sign_in, path: str, concurrency: int, requests: int) -> float:
+def throughput(
+    port: int, sign_in, request: tuple[str, str, dict | None], concurrency: int, requests: int
+) -> float:
     """Requests per second with `concurrency` signed-in sessions sharing `requests` requests."""
     sessions = [sign_in() for _ in range(concurrency)]
     per_session = max(1, requests // concurrency)
 
     def work(session: Session) -> None:
         for _ in range(per_session):
-            session.request("GET", path)
+            session.request(*request)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(work, sessions))
     return round(per_session * concurrency / (time.perf_counter() - started), 1)
+
+
+def check_search(sessions: dict, requests: dict, ids: dict) -> dict[str, bool]:
+    """Each POSTed search must show its results (or its timing would be of an error page);
+    whether the searched child is among them is recorded, not required: a search that misses
+    the child is a finding for docs/performance.md, and its cost is still the search's."""
+    found = {}
+    for page in PAGES:
+        if page.form is not None:
+            status, _, body = sessions[page.role].request(*requests[page.name])
+            if status != 200 or b"possible match" not in body:
+                fail(f"{page.name}: status {status}, no results shown")
+            found[page.name] = ids["family_name"].encode() in body
+            if not found[page.name]:
+                print(f"bench: warning: {page.name} did not find {ids['family_name']}")
+    return found
 
 
 def measure_size(pg: Postgres, args, children: int) -> dict:
@@ -445,20 +531,28 @@ def measure_size(pg: Postgres, args, children: int) -> dict:
     roles = {page.role for page in PAGES if page.role}
     sessions_needed = 1 + len(PAGES) * args.concurrency
     password, codes, ids = credentials(env, roles, sessions_needed)
-    paths = {page.name: page.path.format(**ids) for page in PAGES}
-    counts = query_counts(env, {page.name: (paths[page.name], page.role) for page in PAGES})
+    requests = {page.name: page.request(ids) for page in PAGES}
+    counts = query_counts(
+        env,
+        {
+            page.name: (method, path, page.role, form)
+            for page in PAGES
+            for method, path, form in [requests[page.name]]
+        },
+    )
     server = Gunicorn(env, args.workers)
     try:
         sign_in = signer(server.port, password, codes)
         sessions = {role: sign_in(role) for role in roles | {None}}
         timings = {page.name: Timing() for page in PAGES}
+        found = check_search(sessions, requests, ids)
         for _ in range(args.warmup):
             for page in PAGES:
-                sessions[page.role].request("GET", paths[page.name])
+                sessions[page.role].request(*requests[page.name])
         # Round-robin over the pages, so any drift in the machine's speed hits all pages alike.
         for _ in range(args.requests):
             for page in PAGES:
-                timed(sessions[page.role], paths[page.name], timings[page.name])
+                timed(sessions[page.role], requests[page.name], timings[page.name])
         results = {}
         floor = statistics.median(timings["floor"].samples)
         floor_p95 = percentile(timings["floor"].samples, 0.95)
@@ -468,10 +562,12 @@ def measure_size(pg: Postgres, args, children: int) -> dict:
             summary["median_x_floor"] = round(statistics.median(samples) / floor, 2)
             summary["p95_x_floor_median"] = round(percentile(samples, 0.95) / floor, 2)
             summary["queries"] = counts[page.name]
+            if page.name in found:
+                summary["finds_child"] = found[page.name]
             summary["rps"] = throughput(
                 server.port,
                 lambda role=page.role: sign_in(role),
-                paths[page.name],
+                requests[page.name],
                 args.concurrency,
                 args.throughput_requests,
             )
@@ -502,6 +598,8 @@ def print_table(run: dict) -> None:
             verdict.append("p95 > 5x floor")
         if page["errors"]:
             verdict.append(f"{page['errors']} errors")
+        if page.get("finds_child") is False:
+            verdict.append("child not found")
         print(
             f"{name:<28}{page['median_ms']:>10}{page['p95_ms']:>9}{page['median_x_floor']:>9}"
             f"{page['p95_x_floor_median']:>8}{page['rps']:>8}{page['queries']:>9}  "
@@ -574,7 +672,7 @@ def load_run(pg: Postgres, args) -> dict:
             name = own.choices(names, weights)[0]
             page = by_name[name]
             timing = Timing()
-            timed(sessions[page.role], page.path.format(**ids), timing)
+            timed(sessions[page.role], page.request(ids), timing)
             with lock:
                 timings[name].samples += timing.samples
                 timings[name].errors += timing.errors
@@ -635,9 +733,10 @@ def main() -> None:
         if args.load:
             output = {"load": load_run(pg, args)}
         else:
-            runs = [measure_size(pg, args, size) for size in sorted(args.children)]
-            for run in runs:
-                print_table(run)
+            runs = []
+            for size in sorted(args.children):
+                runs.append(measure_size(pg, args, size))
+                print_table(runs[-1])  # as soon as it is measured
             output = {"runs": runs, "scaling": print_scaling(runs)}
     finally:
         pg.stop()

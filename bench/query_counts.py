@@ -1,6 +1,7 @@
 """Counts the SQL queries each page runs, in-process, against the bench database.
 
-Called by bench/harness.py with DATABASE_URL set; prints {page name: query count} as JSON.
+Called by bench/harness.py with DATABASE_URL set and {page name: [method, path, role, form]} as
+JSON (form: the POSTed fields, or null for a GET); prints {page name: query count} as JSON.
 """
 
 import json
@@ -34,11 +35,16 @@ def client_for(role: str | None) -> Client:
     return client
 
 
+def fetch(client: Client, method: str, path: str, form: dict | None):
+    # The test client does not enforce CSRF, so a POST needs no token here.
+    return client.post(path, form) if method == "POST" else client.get(path)
+
+
 counts = {}
-for name, (path, role) in json.loads(sys.argv[1]).items():
+for name, (method, path, role, form) in json.loads(sys.argv[1]).items():
     client = client_for(role)
-    client.get(path)  # warm: first request of a session
+    fetch(client, method, path, form)  # warm: first request of a session
     with CaptureQueriesContext(connection) as queries:
-        client.get(path)
+        fetch(client, method, path, form)
     counts[name] = len(queries)
 print(json.dumps(counts))
