@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/", include("cse_framework.accounts.urls")),
     path("access-log/", include("cse_framework.audit.urls")),
     path("dashboards/", include("cse_framework.dashboards.urls")),
+    path("notices/", include("cse_framework.notices.urls")),
     path("referrals/", include("referrals.urls")),
     path("strategy/", include("strategy.urls")),
     path("shield/", include("shield.urls")),

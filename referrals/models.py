@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -439,6 +440,9 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference or "Draft referral"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:referral-detail", kwargs={"pk": self.pk})
 
     def child_age_on(self, day) -> int:
         return age_on(self.child_date_of_birth, day)

@@ -57,6 +57,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("accounts:backup-codes", "GET"): every(405, anonymous=302),
     ("accounts:backup-codes", "POST"): every(200, anonymous=302),
     ("audit:log", "GET"): only(AUDITOR_ROLES),
+    ("notices:list", "GET"): SIGNED_IN_PAGE,
+    # Marks only the user's own notices read, then back to the list.
+    ("notices:mark-read", "POST"): every(302, anonymous=302),
     ("dashboards:index", "GET"): only(dashboards.LANDING_ROLES),
     ("referrals:index", "GET"): only(referrals.LANDING_ROLES),
     ("referrals:child-list", "GET"): only(referrals.REGISTER_ROLES),

@@ -12,8 +12,6 @@ from simple_history.models import HistoricalRecords
 
 from cse_framework.timescales.clocks import Kind
 
-DUE_SOON_SHARE = 0.75  # "due soon" once three quarters of the time has gone
-
 
 class Deadline(models.Model):
     class State(models.TextChoices):
@@ -33,7 +31,10 @@ class Deadline(models.Model):
     started_by_id = models.CharField(max_length=40)
     started_by = GenericForeignKey("started_by_type", "started_by_id")
     starts_at = models.DateTimeField()
+    # The scan's three thresholds, fixed when the clock starts (clocks.Clock.thresholds).
+    due_soon_at = models.DateTimeField()
     due_at = models.DateTimeField()
+    escalate_at = models.DateTimeField()
     owning_team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
     )
@@ -59,10 +60,13 @@ class Deadline(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         indexes = [
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(met_at__isnull=True, not_required_at__isnull=True),
-                name="deadline_open_due",
+            *(
+                models.Index(
+                    fields=[threshold],
+                    condition=models.Q(met_at__isnull=True, not_required_at__isnull=True),
+                    name=f"deadline_open_{threshold}",
+                )
+                for threshold in ("due_soon_at", "due_at", "escalate_at")
             ),
             models.Index(fields=["started_by_type", "started_by_id"], name="deadline_started_by"),
         ]
@@ -92,7 +96,7 @@ class Deadline(models.Model):
         now = now or timezone.now()
         if now > self.due_at:
             return self.State.OVERDUE
-        if now >= self.starts_at + (self.due_at - self.starts_at) * DUE_SOON_SHARE:
+        if now >= self.due_soon_at:
             return self.State.DUE_SOON
         return self.State.OPEN
 

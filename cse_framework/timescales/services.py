@@ -32,7 +32,7 @@ def deadline_open(
         **_started_by(started_by),
         defaults={
             "starts_at": starts_at,
-            "due_at": clock(kind).due_at(starts_at),
+            **clock(kind).thresholds(starts_at),
             "child": child,
             "owning_team": owning_team,
             "owner": owner,
