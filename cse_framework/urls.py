@@ -21,6 +21,7 @@ urlpatterns = [
     path("access-log/", include("cse_framework.audit.urls")),
     path("dashboards/", include("cse_framework.dashboards.urls")),
     path("notices/", include("cse_framework.notices.urls")),
+    path("work/", include("cse_framework.timescales.urls")),
     path("referrals/", include("referrals.urls")),
     path("strategy/", include("strategy.urls")),
     path("shield/", include("shield.urls")),

@@ -12,6 +12,8 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.policy import AUDITOR_ROLES
 from cse_framework.dashboards import policy as dashboards
+from cse_framework.timescales import policy as timescales
+from cse_framework.timescales.models import Deadline
 from intelligence import policy as intelligence
 from macse import policy as macse
 from referrals import policy as referrals
@@ -61,6 +63,11 @@ MATRIX: dict[tuple[str, str], dict] = {
     # Marks only the user's own notices read, then back to the list.
     ("notices:mark-read", "POST"): every(302, anonymous=302),
     ("dashboards:index", "GET"): only(dashboards.LANDING_ROLES),
+    ("dashboards:overdue", "GET"): only(timescales.MANAGER_ROLES),
+    ("dashboards:overdue-csv", "GET"): only(timescales.MANAGER_ROLES),
+    ("timescales:worklist", "GET"): only(timescales.WORKLIST_ROLES),
+    # The referral's clock belongs to no team here, so nobody may take it.
+    ("timescales:take", "POST"): every(404, anonymous=302),
     ("referrals:index", "GET"): only(referrals.LANDING_ROLES),
     ("referrals:child-list", "GET"): only(referrals.REGISTER_ROLES),
     ("referrals:child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
@@ -137,6 +144,11 @@ def _client_for(role, client, client_for):
 
 
 def _url(name: str, objects: dict) -> str:
+    if name == "timescales:take":
+        clock = Deadline.objects.get(
+            started_by_id=str(objects["referral"].pk), kind="strategy_discussion"
+        )
+        return reverse(name, kwargs={"pk": clock.pk})
     if name == "referrals:child-add":
         return reverse(name, kwargs={"pk": objects["child"].pk, "kind": "other-name"})
     if name.endswith(("child-detail", "child-edit", "child-merge")):

@@ -100,6 +100,21 @@ class Deadline(models.Model):
             return self.State.DUE_SOON
         return self.State.OPEN
 
+    NEXT_STEPS = {
+        "strategy_discussion": "Hold the strategy discussion, or decide none is needed",
+        "strategy_meeting": "Hold the strategy meeting",
+        "placing_authority": "Contact the placing authority and consult the team managers",
+        "initial_cse2": "Complete the initial CSE2",
+        "cse2_review": "Complete the CSE2 review",
+        "macse_review": "Hear the child at MACSE",
+        "adult_services": "Contact Adult Services",
+        "action": "Complete the action",
+    }
+
+    @property
+    def next_step(self) -> str:
+        return self.NEXT_STEPS.get(self.kind, "")
+
     def state_label(self, now: dt.datetime | None = None) -> str:
         return self.State(self.state(now)).label
 

@@ -4,7 +4,7 @@ meets it (or decides it is not needed). Call inside the event's transaction."""
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 
 from cse_framework.timescales.clocks import clock
 from cse_framework.timescales.models import Deadline
@@ -80,3 +80,19 @@ def deadlines_set_child(*, started_by: models.Model, child) -> None:
     for deadline in Deadline.objects.filter(**_started_by(started_by)).exclude(child=child):
         deadline.child = child
         deadline.save()
+
+
+class AlreadyTakenError(Exception):
+    """Someone else took the clock first."""
+
+
+def deadline_take(*, deadline: Deadline, by) -> Deadline:
+    """A worker takes a team clock: they become its owner (and get its reminders)."""
+    with transaction.atomic():
+        current = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if current.owner_id is not None or not current.is_open:
+            raise AlreadyTakenError("Someone else has taken this already")
+        current.owner = by
+        current.version += 1
+        current.save()
+    return current

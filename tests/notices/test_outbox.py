@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from kombu import pools as kombu_pools
 
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.notices import services
@@ -68,7 +69,9 @@ def test_links_stay_in_the_service_and_carry_no_query(make_user, link):
 
 
 def _switch_broker(app, url: str) -> None:
-    """Point the app's producers at another broker (its connection pool is rebuilt)."""
+    """Point the app's producers at another broker (its connection pools are rebuilt, kombu's
+    process-wide producer pools too, which an earlier publish may have filled)."""
+    kombu_pools.reset()
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
