@@ -5,11 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cse_framework import views
+from cse_framework.notices.api import NoticeViewSet
+from cse_framework.timescales.api import DeadlineViewSet
 from referrals.api import ChildViewSet, ReferralViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("notices", NoticeViewSet, basename="notice")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"

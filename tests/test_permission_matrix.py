@@ -108,6 +108,10 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("referral-list", "POST"): only(referrals.LANDING_ROLES, allowed=400, anonymous=401),
     ("referral-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404, anonymous=401),
     ("referral-submit", "POST"): every(404, anonymous=401),
+    ("deadline-list", "GET"): every(200, anonymous=401),
+    ("deadline-detail", "GET"): only(timescales.MANAGER_ROLES, denied=404, anonymous=401),
+    ("notice-list", "GET"): every(200, anonymous=401),
+    ("notice-read", "POST"): every(404, anonymous=401),
     ("api-schema", "GET"): every(200, anonymous=401),
     ("api-docs", "GET"): every(200, anonymous=401),
     ("admin-login", "GET"): every(302, anonymous=302),
@@ -144,7 +148,9 @@ def _client_for(role, client, client_for):
 
 
 def _url(name: str, objects: dict) -> str:
-    if name == "timescales:take":
+    if name == "notice-read":
+        return reverse(name, kwargs={"pk": 999999})
+    if name in ("timescales:take", "deadline-detail"):
         clock = Deadline.objects.get(
             started_by_id=str(objects["referral"].pk), kind="strategy_discussion"
         )

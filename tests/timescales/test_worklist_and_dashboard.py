@@ -104,3 +104,21 @@ def test_csv_export_has_stable_columns_and_is_audited(client_for, mash_team):
     assert len(body) == 4
     assert AccessEvent.objects.filter(action="export").count() == 3
     assert Deadline.objects.count() == 3
+
+
+def test_api_lists_clocks_in_scope_and_a_users_notices(client_for, mash_team):
+    """/api/v1/deadlines/ (scoped, soonest first, each read audited) and /api/v1/notices/."""
+    manager = _client(client_for, RoleCode.MASH_TEAM_MANAGER, mash_team)
+    [referral] = _received(1)
+    [clock] = manager.get("/api/v1/deadlines/").json()["results"]
+    assert (clock["kind"], clock["state"], clock["started_by"]) == (
+        "strategy_discussion",
+        "overdue",
+        referral.reference,
+    )
+    outsider = client_for(RoleCode.SHIELD_WORKER)
+    assert outsider.get("/api/v1/deadlines/").json()["results"] == []
+    [notice] = manager.get("/api/v1/notices/").json()["results"]  # "received", to MASH
+    assert notice["reference"] == referral.reference and notice["read_at"] is None
+    read = manager.post(f"/api/v1/notices/{notice['id']}/read/").json()
+    assert read["read_at"] is not None
