@@ -22,6 +22,7 @@ from cse_framework.workflow import transition
 from referrals import register
 from referrals.models import Child, PlacingAuthorityContact, Referral
 from referrals.services import referral_route_open_case
+from shield.services import shield_referral_open
 
 
 class AlreadyTriagedError(Exception):
@@ -137,6 +138,14 @@ def _take_effect(current: Referral, now: dt.datetime, **changes) -> Referral:
     if triaged.decision != Referral.Decision.STRATEGY_DISCUSSION:
         deadline_not_required(
             kind=Kind.STRATEGY_DISCUSSION, started_by=triaged, decided_by=triaged, at=now
+        )
+    if triaged.decision == Referral.Decision.REFER_TO_SHIELD:
+        shield_referral_open(
+            started_by=triaged,
+            child=triaged.child,
+            at=now,
+            reference=triaged.reference,
+            link=_link(triaged),
         )
     notify(
         recipients=[triaged.referrer or triaged.taken_by],

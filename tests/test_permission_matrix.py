@@ -20,7 +20,7 @@ from referrals import policy as referrals
 from shield import policy as shield
 from strategy import policy as strategy
 from tests.factories.accounts import UserFactory
-from tests.factories.referrals import ChildFactory, make_received
+from tests.factories.referrals import ChildFactory, make_discussion, make_received
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +96,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("referrals:child-add", "GET"): only(referrals.REGISTER_EDIT_ROLES, denied=404),
     ("referrals:child-merge", "GET"): only(referrals.MERGE_ROLES, denied=404),
     ("strategy:index", "GET"): only(strategy.LANDING_ROLES),
+    # The referral awaits triage, so no discussion can be recorded for it yet.
+    ("strategy:discussion-new", "GET"): every(404, anonymous=302),
+    ("strategy:discussion-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
     ("intelligence:index", "GET"): only(intelligence.LANDING_ROLES),
@@ -148,6 +151,10 @@ def _client_for(role, client, client_for):
 
 
 def _url(name: str, objects: dict) -> str:
+    if name == "strategy:discussion-new":
+        return reverse(name, kwargs={"referral_pk": objects["referral"].pk})
+    if name == "strategy:discussion-detail":
+        return reverse(name, kwargs={"pk": objects["discussion"].pk})
     if name == "notice-read":
         return reverse(name, kwargs={"pk": 999999})
     if name in ("timescales:take", "deadline-detail"):
@@ -192,7 +199,11 @@ def _received_referral():
 def test_route_answers_each_role_as_the_matrix_says(route, method, client, client_for, settings):
     """Each role (and anonymous) gets exactly the status the matrix expects."""
     settings.CELERY_BROKER_URL = "memory://"  # /readyz: no worker is expected here
-    objects = {"child": ChildFactory(), "referral": _received_referral()}
+    objects = {
+        "child": ChildFactory(),
+        "referral": _received_referral(),
+        "discussion": make_discussion(),
+    }
     url = _url(route, objects)
     answers = {}
     for role in [*ROLES, ANONYMOUS]:

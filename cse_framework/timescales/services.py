@@ -6,7 +6,7 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
-from cse_framework.timescales.clocks import clock
+from cse_framework.timescales.clocks import clock, thresholds
 from cse_framework.timescales.models import Deadline
 
 
@@ -25,14 +25,16 @@ def deadline_open(
     child=None,
     owning_team=None,
     owner=None,
+    due_at: dt.datetime | None = None,
 ) -> Deadline:
-    """Start the clock of ``kind`` for the event ``started_by`` (once: a repeat returns it)."""
+    """Start the clock of ``kind`` for the event ``started_by`` (once: a repeat returns it).
+    ``due_at`` is for clocks whose due time is agreed, not set by the framework (an action)."""
     deadline, _ = Deadline.objects.get_or_create(
         kind=kind,
         **_started_by(started_by),
         defaults={
             "starts_at": starts_at,
-            **clock(kind).thresholds(starts_at),
+            **(thresholds(starts_at, due_at) if due_at else clock(kind).thresholds(starts_at)),
             "child": child,
             "owning_team": owning_team,
             "owner": owner,
