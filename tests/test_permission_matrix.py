@@ -68,6 +68,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("timescales:worklist", "GET"): only(timescales.WORKLIST_ROLES),
     # The referral's clock belongs to no team here, so nobody may take it.
     ("timescales:take", "POST"): every(404, anonymous=302),
+    # The clock is not late, so there is nothing to explain.
+    ("timescales:explain", "GET"): every(404, anonymous=302),
     ("referrals:index", "GET"): only(referrals.LANDING_ROLES),
     ("referrals:child-list", "GET"): only(referrals.REGISTER_ROLES),
     ("referrals:child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
@@ -157,7 +159,7 @@ def _url(name: str, objects: dict) -> str:
         return reverse(name, kwargs={"pk": objects["discussion"].pk})
     if name == "notice-read":
         return reverse(name, kwargs={"pk": 999999})
-    if name in ("timescales:take", "deadline-detail"):
+    if name in ("timescales:take", "timescales:explain", "deadline-detail"):
         clock = Deadline.objects.get(
             started_by_id=str(objects["referral"].pk), kind="strategy_discussion"
         )

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record_view
 from cse_framework.dashboards.forms import OverdueFilterForm
 from cse_framework.timescales import policy, selectors
+from strategy.models import StrategyDiscussion
 
 PAGE_SIZE = 25
 MONTH, QUARTER = dt.timedelta(days=30), dt.timedelta(days=91)
@@ -34,7 +36,16 @@ def overdue(request):
     }
     query = request.GET.copy()
     query.pop("page", None)
+    since = now - QUARTER
     context = {
+        "reasons": list(selectors.breach_reasons(user=user, since=since, now=now, **chosen)),
+        "not_compliant": list(
+            StrategyDiscussion.objects.filter(
+                Q(police_took_part=False) | Q(health_took_part=False), held_at__gte=since
+            )
+            .select_related("referral")
+            .order_by("-held_at")[:PAGE_SIZE]
+        ),
         "summary": list(selectors.overdue_summary(user=user, now=now, **chosen)),
         "rates": rates,
         "page": page,

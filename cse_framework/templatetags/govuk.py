@@ -84,3 +84,10 @@ def clock_label(kind: str) -> str:
     from cse_framework.timescales.clocks import Kind
 
     return Kind(kind).label if kind in Kind.values else kind
+
+
+@register.filter
+def breach_reason_label(code: str) -> str:
+    from cse_framework.timescales.models import Deadline
+
+    return Deadline.BreachReason(code).label if code else "No reason given yet"

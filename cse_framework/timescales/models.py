@@ -53,6 +53,16 @@ class Deadline(models.Model):
     )
     closed_by_id = models.CharField(max_length=40, blank=True)
     closed_by = GenericForeignKey("closed_by_type", "closed_by_id")
+
+    class BreachReason(models.TextChoices):
+        CAPACITY = "capacity", "Not enough staff available"
+        PARTNER_UNAVAILABLE = "partner_unavailable", "A partner agency was not available"
+        INFORMATION_AWAITED = "information_awaited", "Waiting for information"
+        CHILD_UNAVAILABLE = "child_unavailable", "The child or family was not available"
+        RECORDING_DELAY = "recording_delay", "Done on time but recorded late"
+        OTHER = "other", "Other"
+
+    breach_reason_code = models.CharField(max_length=30, choices=BreachReason.choices, blank=True)
     breach_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
@@ -83,6 +93,10 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_breached(self) -> bool:
+        return self.state() in (self.State.OVERDUE, self.State.MET_LATE)
 
     @property
     def is_open(self) -> bool:

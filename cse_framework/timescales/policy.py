@@ -23,6 +23,7 @@ MANAGER_ROLES = frozenset(
     {RoleCode.MASH_TEAM_MANAGER, RoleCode.SHIELD_TEAM_MANAGER, RoleCode.SERVICE_MANAGER}
 )
 TAKE = "take"
+EXPLAIN = "explain"
 
 SECTION = Section(
     "Work list", "timescales:worklist", WORKLIST_ROLES, "Your clocks and your team's, by due time"
@@ -44,6 +45,14 @@ class DeadlinePolicy:
     def allows(self, user, action, obj) -> bool:
         if action == access.VIEW:
             return self.scope(user, Deadline.objects.filter(pk=obj.pk)).exists()
+        if action == EXPLAIN:
+            return obj.is_breached and (
+                obj.owner_id == user.pk
+                or obj.owner_id is None
+                and obj.owning_team_id is not None
+                and obj.owning_team_id == user.team_id
+                or user.has_role(*MANAGER_ROLES)
+            )
         if action == TAKE:
             return (
                 obj.is_open

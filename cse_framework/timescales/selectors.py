@@ -75,3 +75,30 @@ def _filtered(clocks, kind: str, team):
     if team:
         clocks = clocks.filter(owning_team_id=team)
     return clocks
+
+
+def met_late_unexplained(*, user):
+    """This user's clocks met late that still need a reason."""
+    return (
+        access.scope(user, Deadline.objects.filter(owner=user, met_at__gt=F("due_at")))
+        .filter(breach_reason_code="")
+        .select_related("child", "owner", "owning_team")
+        .prefetch_related("started_by")
+        .order_by("-met_at")
+    )
+
+
+def breach_reasons(*, user, since: dt.datetime, now: dt.datetime, kind: str = "", team=None):
+    """Why clocks due in the period were late, by reason: one aggregate query."""
+    late = access.scope(
+        user,
+        Deadline.objects.filter(due_at__gte=since, due_at__lt=now, not_required_at=None).filter(
+            Q(met_at__gt=F("due_at")) | Q(met_at__isnull=True)
+        ),
+    )
+    return (
+        _filtered(late, kind, team)
+        .values("breach_reason_code")
+        .annotate(count=Count("id"))
+        .order_by("breach_reason_code")
+    )

@@ -4,6 +4,7 @@ meets it (or decides it is not needed). Call inside the event's transaction."""
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from cse_framework.timescales.clocks import clock, thresholds
@@ -96,5 +97,20 @@ def deadline_take(*, deadline: Deadline, by) -> Deadline:
             raise AlreadyTakenError("Someone else has taken this already")
         current.owner = by
         current.version += 1
+        current.save()
+    return current
+
+
+def deadline_explain_breach(*, deadline: Deadline, by, code: str, text: str) -> Deadline:
+    """The owner's reason for a clock met late or still open past due."""
+    with transaction.atomic():
+        current = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if not current.is_breached:
+            raise ValidationError("This clock is not late")
+        if code == Deadline.BreachReason.OTHER and not text.strip():
+            raise ValidationError({"breach_reason": "Say what the reason was"})
+        current.breach_reason_code, current.breach_reason = code, text
+        current.version += 1
+        current.full_clean()
         current.save()
     return current

@@ -6,4 +6,5 @@ app_name = "timescales"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("<int:pk>/take/", views.take, name="take"),
+    path("<int:pk>/reason/", views.explain, name="explain"),
 ]

@@ -122,3 +122,20 @@ def test_api_lists_clocks_in_scope_and_a_users_notices(client_for, mash_team):
     assert notice["reference"] == referral.reference and notice["read_at"] is None
     read = manager.post(f"/api/v1/notices/{notice['id']}/read/").json()
     assert read["read_at"] is not None
+
+
+def test_a_late_clock_asks_for_a_reason_which_the_dashboard_shows(client_for, mash_team):
+    """Open past due: its owner (or team) gives a reason from the list; "Other" needs text."""
+    worker = _client(client_for, RoleCode.MASH_SOCIAL_WORKER, mash_team)
+    [referral] = _received(1)
+    clock = Deadline.objects.get(started_by_id=str(referral.pk))
+    url = reverse("timescales:explain", kwargs={"pk": clock.pk})
+    assert "Say why it is late" in worker.get(reverse("timescales:worklist")).content.decode()
+    body = worker.post(url, {"code": "other", "text": ""}).content.decode()
+    assert "Say what the reason was" in body
+    assert worker.post(url, {"code": "partner_unavailable"}).status_code == 302
+    clock.refresh_from_db()
+    assert clock.breach_reason_code == "partner_unavailable"
+    manager = _client(client_for, RoleCode.MASH_TEAM_MANAGER, mash_team)
+    reasons = manager.get(reverse("dashboards:overdue")).context["reasons"]
+    assert reasons == [{"breach_reason_code": "partner_unavailable", "count": 1}]
