@@ -172,7 +172,16 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "cse_framework.notices.tasks.outbox_sweep", "schedule": 60.0},
+    "scan-deadlines": {"task": "cse_framework.timescales.tasks.scan_deadlines", "schedule": 60.0},
 }
+
+# --- Timescales (docs/adr/0007-deadlines-are-data.md) ------------------------------------------
+# A clock is "due soon" once this share of its time has gone, and escalated to the team manager
+# once it is overdue by this share of its length (24h clock: due soon at 18h, escalated at 36h).
+TIMESCALES_DUE_SOON_SHARE = env.float("TIMESCALES_DUE_SOON_SHARE", default=0.75)
+TIMESCALES_ESCALATE_SHARE = env.float("TIMESCALES_ESCALATE_SHARE", default=0.5)
+# Durations of the framework's clocks, e.g. {"strategy_discussion": {"amount": 24}}.
+TIMESCALES_CLOCKS = env.json("TIMESCALES_CLOCKS", default={})
 
 # --- Accounts and sign-in -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -5,11 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from cse_framework import views
+from cse_framework.notices.api import NoticeViewSet
+from cse_framework.timescales.api import DeadlineViewSet
 from referrals.api import ChildViewSet, ReferralViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("notices", NoticeViewSet, basename="notice")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"
@@ -20,6 +24,8 @@ urlpatterns = [
     path("account/", include("cse_framework.accounts.urls")),
     path("access-log/", include("cse_framework.audit.urls")),
     path("dashboards/", include("cse_framework.dashboards.urls")),
+    path("notices/", include("cse_framework.notices.urls")),
+    path("work/", include("cse_framework.timescales.urls")),
     path("referrals/", include("referrals.urls")),
     path("strategy/", include("strategy.urls")),
     path("shield/", include("shield.urls")),

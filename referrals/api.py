@@ -170,7 +170,7 @@ class ReferralViewSet(
     queryset = Referral.objects.none()
 
     def get_base_queryset(self):
-        return Referral.objects.select_related("referrer_agency")
+        return Referral.objects.select_related("referrer_agency", "marf")
 
     @extend_schema(request=ReferralInput, responses={201: ReferralOutput})
     def create(self, request, *args, **kwargs):

@@ -848,7 +848,7 @@ class QueueFilterForm(forms.Form):
             ("", "Waiting for MASH (received or awaiting authorisation)"),
             (Referral.Status.RECEIVED, "Received: waiting for a decision"),
             (Referral.Status.AWAITING_AUTHORISATION, "Decision awaiting authorisation"),
-            (Referral.Status.TRIAGED, "Decided"),
+            (Referral.Status.TRIAGED, "Decided in the last 30 days"),
         ],
     )
     team = forms.ChoiceField(

@@ -1,17 +1,18 @@
 """Possible matches on the register for a described child, tolerating misspelling.
 
-Candidates come from the database by indexed keys: the date of birth, the Soundex key of the
-family name or an alias near that date, the postcode with the name key, and on PostgreSQL trigram
-similarity of the family name as well. They are then scored here, the same way on every database
-(Jaro-Winkler similarity of names, from jellyfish). Two queries, whatever the register's size.
+Candidates come from the database by indexed keys, one small query each: the same date of birth;
+the same Soundex key of the last name (and of the first name, when given) near that date; an alias
+with that key; the postcode with the name key; and on PostgreSQL the most trigram-similar last
+names near that date. They are then scored here, the same way on every database (Jaro-Winkler
+similarity of names, from jellyfish). At most seven queries, whatever the register's size.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
 import jellyfish
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Q
 
 from referrals.matching_keys import name_key, normalise, normalise_postcode
 from referrals.models import Child
@@ -42,26 +43,44 @@ class Match:
     reasons: list[str] = field(default_factory=list)
 
 
-def _candidates(description: Description):
-    keys = {name_key(description.family_name)} | {
+def _candidate_queries(description: Description):
+    """One small indexed query per way a record can be the described child."""
+    family_key = name_key(description.family_name)
+    given_key = name_key(description.given_names)
+    keys = {family_key} | {
         name_key(other.split()[-1]) for other in description.other_names.split(",") if other.strip()
     }
     keys.discard("")
     born = description.date_of_birth
-    near = Q(date_of_birth__range=(born - NEAR_BIRTH, born + NEAR_BIRTH)) if born else Q()
-    wanted = Q(family_name_key__in=keys) & near | Q(aliases__name_key__in=keys) & near
+    current = Child.objects.filter(merged_into__isnull=True).order_by()
+    near = {"date_of_birth__range": (born - NEAR_BIRTH, born + NEAR_BIRTH)} if born else {}
     if born:
-        wanted |= Q(date_of_birth=born)
-    if description.postcode:
-        wanted |= Q(postcode=normalise_postcode(description.postcode), family_name_key__in=keys)
+        yield current.filter(date_of_birth=born)
+    if family_key:
+        # The same sounding last name; with a first name, the same sounding first name too.
+        same_name = current.filter(family_name_key=family_key, **near)
+        if given_key:
+            same_name = same_name.filter(given_name_key=given_key)
+        yield same_name
+    if keys:
+        yield current.filter(aliases__name_key__in=keys, **near)
+    if description.postcode and family_key:
+        yield current.filter(
+            postcode=normalise_postcode(description.postcode), family_name_key=family_key
+        )
     if connection.vendor == "postgresql" and description.family_name:
-        wanted |= Q(family_name__trigram_similar=description.family_name) & near
-    ids = (
-        Child.objects.filter(merged_into__isnull=True)
-        .filter(wanted)
-        .values_list("pk", flat=True)
-        .distinct()[:CANDIDATES]
-    )
+        yield (
+            current.filter(family_name__trigram_similar=description.family_name, **near)
+            .annotate(similarity=TrigramSimilarity("family_name", description.family_name))
+            .order_by("-similarity")
+        )
+
+
+def _candidates(description: Description):
+    """At most CANDIDATES children from each kind of candidate: a fixed number of queries."""
+    ids = set()
+    for query in _candidate_queries(description):
+        ids.update(query.values_list("pk", flat=True)[:CANDIDATES])
     return Child.objects.filter(pk__in=list(ids)).prefetch_related("aliases")
 
 

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -430,15 +431,26 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # The queues: referrals waiting for MASH (a day's work, whatever the register's size),
+            # the recently decided, and the API's newest-first cursor.
             models.Index(
                 fields=["received_at"],
-                condition=models.Q(status="received"),
-                name="referral_awaiting_triage",
-            )
+                condition=models.Q(status__in=["received", "awaiting_authorisation"]),
+                name="referral_waiting_for_mash",
+            ),
+            models.Index(
+                fields=["-triaged_at", "id"],
+                condition=models.Q(status="triaged"),
+                name="referral_decided",
+            ),
+            models.Index(fields=["-created_at", "id"], name="referral_newest"),
         ]
 
     def __str__(self) -> str:
         return self.reference or "Draft referral"
+
+    def get_absolute_url(self) -> str:
+        return reverse("referrals:referral-detail", kwargs={"pk": self.pk})
 
     def child_age_on(self, day) -> int:
         return age_on(self.child_date_of_birth, day)

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.utils import timezone
 
 from cse_framework import access
 from cse_framework.pagination import KeysetPage, keyset_page
@@ -62,6 +65,8 @@ def triage_queue(*, user, status: str = "", received_by: str = ""):
         default=Value(0),
         output_field=IntegerField(),
     )
+    if status == Referral.Status.TRIAGED:
+        return recently_decided(user=user, received_by=received_by)
     referrals = Referral.objects.filter(status__in=[status] if status else WAITING_FOR_MASH)
     if received_by:
         referrals = referrals.filter(received_by=received_by)
@@ -70,6 +75,23 @@ def triage_queue(*, user, status: str = "", received_by: str = ""):
         .select_related("referrer_agency", "child")
         .annotate(concern_rank=concern_rank)
         .order_by("-emergency", "-review_urgently", "-concern_rank", "received_at", "id")
+    )
+
+
+DECIDED_DAYS = 30
+
+
+def recently_decided(*, user, received_by: str = ""):
+    """Referrals decided in the last 30 days, the newest decision first (a month's work, read
+    from its own partial index, however large the register grows)."""
+    since = timezone.now() - dt.timedelta(days=DECIDED_DAYS)
+    referrals = Referral.objects.filter(status=Referral.Status.TRIAGED, triaged_at__gte=since)
+    if received_by:
+        referrals = referrals.filter(received_by=received_by)
+    return (
+        access.scope(user, referrals)
+        .select_related("referrer_agency", "child")
+        .order_by("-triaged_at", "id")
     )
 
 

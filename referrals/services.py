@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cse_framework.accounts.models import Agency, Team, User
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.notices.services import outbox_enqueue
+from cse_framework.notices.services import notify
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.services import deadline_open
 from cse_framework.timescales.working_time import is_working_time, referral_received_at
@@ -285,23 +285,22 @@ def referral_route_open_case(referral: Referral, child: Child | None, now: dt.da
     worker = child.allocated_social_worker if child else None
     if worker and referral.routed_to_id is None:
         changes["routed_to"] = worker
-        outbox_enqueue(
-            recipient=worker,
+        notify(
+            recipients=[worker],
             subject="A CSE referral for a child allocated to you",
             reference=referral.reference,
             link=link,
         )
     if referral.routed_to_shield_at is None:
         changes["routed_to_shield_at"] = now
-        for manager in User.objects.filter(
-            roles__code=RoleCode.SHIELD_TEAM_MANAGER, is_active=True
-        ):
-            outbox_enqueue(
-                recipient=manager,
-                subject="A CSE referral for a child with an open case",
-                reference=referral.reference,
-                link=link,
-            )
+        notify(
+            recipients=User.objects.filter(
+                roles__code=RoleCode.SHIELD_TEAM_MANAGER, is_active=True
+            ),
+            subject="A CSE referral for a child with an open case",
+            reference=referral.reference,
+            link=link,
+        )
     if changes:
         for name, value in changes.items():
             setattr(referral, name, value)
@@ -311,10 +310,9 @@ def referral_route_open_case(referral: Referral, child: Child | None, now: dt.da
 def _notify_receiving_team(referral: Referral) -> None:
     """A notice to every member of the receiving team: the reference and a link, nothing more."""
     kind = Team.Kind.EDT if referral.received_by == Referral.ReceivedBy.EDT else Team.Kind.MASH
-    for member in User.objects.filter(team__kind=kind, is_active=True):
-        outbox_enqueue(
-            recipient=member,
-            subject="A CSE referral has been received",
-            reference=referral.reference,
-            link=reverse("referrals:referral-detail", kwargs={"pk": referral.pk}),
-        )
+    notify(
+        recipients=User.objects.filter(team__kind=kind, is_active=True),
+        subject="A CSE referral has been received",
+        reference=referral.reference,
+        link=reverse("referrals:referral-detail", kwargs={"pk": referral.pk}),
+    )

@@ -161,7 +161,7 @@ def _clocks(plan, referrals: list):
             started_by_type=started_by,
             started_by_id=str(referral.pk),
             starts_at=referral.received_at,
-            due_at=strategy.due_at(referral.received_at),
+            **strategy.thresholds(referral.received_at),
             met_at=decided + dt.timedelta(hours=rng.randrange(0, 6))
             if decided and needed
             else None,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cse_framework.accounts.models import User
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.notices.services import outbox_enqueue
+from cse_framework.notices.services import notify
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.services import (
     deadline_meet,
@@ -22,6 +22,7 @@ from cse_framework.workflow import transition
 from referrals import register
 from referrals.models import Child, PlacingAuthorityContact, Referral
 from referrals.services import referral_route_open_case
+from shield.services import shield_referral_open
 
 
 class AlreadyTriagedError(Exception):
@@ -117,15 +118,14 @@ def referral_triage(
     }
     if _needs_authorisation(by):
         waiting = transition(current, Referral.Status.AWAITING_AUTHORISATION, **decided)
-        for manager in User.objects.filter(
-            roles__code=RoleCode.MASH_TEAM_MANAGER, team=by.team, is_active=True
-        ):
-            outbox_enqueue(
-                recipient=manager,
-                subject="A MASH decision is waiting for your authorisation",
-                reference=waiting.reference,
-                link=_link(waiting),
-            )
+        notify(
+            recipients=User.objects.filter(
+                roles__code=RoleCode.MASH_TEAM_MANAGER, team=by.team, is_active=True
+            ),
+            subject="A MASH decision is waiting for your authorisation",
+            reference=waiting.reference,
+            link=_link(waiting),
+        )
         return waiting
     return _take_effect(current, now, **decided)
 
@@ -139,8 +139,16 @@ def _take_effect(current: Referral, now: dt.datetime, **changes) -> Referral:
         deadline_not_required(
             kind=Kind.STRATEGY_DISCUSSION, started_by=triaged, decided_by=triaged, at=now
         )
-    outbox_enqueue(
-        recipient=triaged.referrer or triaged.taken_by,
+    if triaged.decision == Referral.Decision.REFER_TO_SHIELD:
+        shield_referral_open(
+            started_by=triaged,
+            child=triaged.child,
+            at=now,
+            reference=triaged.reference,
+            link=_link(triaged),
+        )
+    notify(
+        recipients=[triaged.referrer or triaged.taken_by],
         subject="MASH has decided on your referral"
         if triaged.referrer
         else "MASH has decided on a referral you took: tell the referrer",
@@ -183,8 +191,8 @@ def referral_return(
         triaged_by=None,
         triaged_at=None,
     )
-    outbox_enqueue(
-        recipient=decider,
+    notify(
+        recipients=[decider],
         subject="Your MASH decision was returned",
         reference=returned.reference,
         link=_link(returned),

@@ -17,7 +17,6 @@ from cse_framework.forms import add_service_errors
 from cse_framework.timescales.clocks import Kind
 from referrals import policy, selectors, triage
 from referrals.forms import (
-    NEW_CHILD,
     AuthorisationSettingForm,
     AuthoriseForm,
     ChildSearchForm,
@@ -190,12 +189,14 @@ def confirm_child(request, pk):
     referral = _referral(request, pk)
     if not access.check(request.user, policy.CONFIRM_CHILD, referral):
         raise Http404
+    # The choices are the stored matches, plus the child chosen from a search (if it is one
+    # this user may see), so a form sent back with an error still offers every match.
+    children = [match.child for match in selectors.possible_matches(referral)]
     chosen = request.POST.get("child", "")
-    children = []
-    if chosen and chosen != NEW_CHILD:
-        children = list(
+    if _is_uuid(chosen) and chosen not in {str(child.pk) for child in children}:
+        children += list(
             access.scope(request.user, Child.objects.filter(merged_into__isnull=True)).filter(
-                pk__in=[chosen] if _is_uuid(chosen) else []
+                pk=chosen
             )
         )
     form = ConfirmChildForm(request.POST, children=children)

@@ -24,6 +24,7 @@ from referrals.forms import (
 )
 from referrals.indicators import INDICATORS
 from referrals.models import Marf, MarfPerson, Referral
+from referrals.policy import TRIAGE_ROLES
 
 
 def index(request):
@@ -222,6 +223,8 @@ def referral_detail(request, pk):
         "can_triage": access.check(user, policy.CONFIRM_CHILD, referral),
         "is_mash": access.has_role(user, policy.REGISTER_ROLES) or referral.routed_to_id == user.pk,
         "is_own_draft": access.check(user, access.CHANGE, referral),
+        "can_record_discussion": referral.decision == Referral.Decision.STRATEGY_DISCUSSION
+        and access.has_role(user, TRIAGE_ROLES),
     }
     return render(request, "referrals/referral_detail.html", context)
 

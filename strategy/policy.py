@@ -1,7 +1,10 @@
 """Who may see and do what in Strategy."""
 
+from cse_framework import access
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.navigation import Section
+from referrals.policy import REGISTER_ROLES, TRIAGE_ROLES
+from strategy.models import StrategyDiscussion
 
 LANDING_ROLES = frozenset(
     {
@@ -15,6 +18,8 @@ LANDING_ROLES = frozenset(
         RoleCode.SERVICE_MANAGER,
     }
 )
+# Who records a discussion: MASH (who arrange and chair them), and EDT out of hours.
+RECORD_ROLES = TRIAGE_ROLES
 
 SECTION = Section(
     "Strategy",
@@ -22,3 +27,15 @@ SECTION = Section(
     LANDING_ROLES,
     "Strategy discussions within 24 hours and strategy meetings within 72 hours",
 )
+
+
+@access.register(StrategyDiscussion)
+class StrategyDiscussionPolicy:
+    """The register's roles see every discussion; nobody else yet (the police and health views
+    of a discussion come with the strategy meeting)."""
+
+    def scope(self, user, queryset):
+        return queryset if user.has_role(*REGISTER_ROLES) else queryset.none()
+
+    def allows(self, user, action, obj) -> bool:
+        return action == access.VIEW and user.has_role(*REGISTER_ROLES)

@@ -12,13 +12,15 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.policy import AUDITOR_ROLES
 from cse_framework.dashboards import policy as dashboards
+from cse_framework.timescales import policy as timescales
+from cse_framework.timescales.models import Deadline
 from intelligence import policy as intelligence
 from macse import policy as macse
 from referrals import policy as referrals
 from shield import policy as shield
 from strategy import policy as strategy
 from tests.factories.accounts import UserFactory
-from tests.factories.referrals import ChildFactory, make_received
+from tests.factories.referrals import ChildFactory, make_discussion, make_received
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +59,17 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("accounts:backup-codes", "GET"): every(405, anonymous=302),
     ("accounts:backup-codes", "POST"): every(200, anonymous=302),
     ("audit:log", "GET"): only(AUDITOR_ROLES),
+    ("notices:list", "GET"): SIGNED_IN_PAGE,
+    # Marks only the user's own notices read, then back to the list.
+    ("notices:mark-read", "POST"): every(302, anonymous=302),
     ("dashboards:index", "GET"): only(dashboards.LANDING_ROLES),
+    ("dashboards:overdue", "GET"): only(timescales.MANAGER_ROLES),
+    ("dashboards:overdue-csv", "GET"): only(timescales.MANAGER_ROLES),
+    ("timescales:worklist", "GET"): only(timescales.WORKLIST_ROLES),
+    # The referral's clock belongs to no team here, so nobody may take it.
+    ("timescales:take", "POST"): every(404, anonymous=302),
+    # The clock is not late, so there is nothing to explain.
+    ("timescales:explain", "GET"): every(404, anonymous=302),
     ("referrals:index", "GET"): only(referrals.LANDING_ROLES),
     ("referrals:child-list", "GET"): only(referrals.REGISTER_ROLES),
     ("referrals:child-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
@@ -86,6 +98,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("referrals:child-add", "GET"): only(referrals.REGISTER_EDIT_ROLES, denied=404),
     ("referrals:child-merge", "GET"): only(referrals.MERGE_ROLES, denied=404),
     ("strategy:index", "GET"): only(strategy.LANDING_ROLES),
+    # The referral awaits triage, so no discussion can be recorded for it yet.
+    ("strategy:discussion-new", "GET"): every(404, anonymous=302),
+    ("strategy:discussion-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
     ("intelligence:index", "GET"): only(intelligence.LANDING_ROLES),
@@ -98,6 +113,10 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("referral-list", "POST"): only(referrals.LANDING_ROLES, allowed=400, anonymous=401),
     ("referral-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404, anonymous=401),
     ("referral-submit", "POST"): every(404, anonymous=401),
+    ("deadline-list", "GET"): every(200, anonymous=401),
+    ("deadline-detail", "GET"): only(timescales.MANAGER_ROLES, denied=404, anonymous=401),
+    ("notice-list", "GET"): every(200, anonymous=401),
+    ("notice-read", "POST"): every(404, anonymous=401),
     ("api-schema", "GET"): every(200, anonymous=401),
     ("api-docs", "GET"): every(200, anonymous=401),
     ("admin-login", "GET"): every(302, anonymous=302),
@@ -134,6 +153,17 @@ def _client_for(role, client, client_for):
 
 
 def _url(name: str, objects: dict) -> str:
+    if name == "strategy:discussion-new":
+        return reverse(name, kwargs={"referral_pk": objects["referral"].pk})
+    if name == "strategy:discussion-detail":
+        return reverse(name, kwargs={"pk": objects["discussion"].pk})
+    if name == "notice-read":
+        return reverse(name, kwargs={"pk": 999999})
+    if name in ("timescales:take", "timescales:explain", "deadline-detail"):
+        clock = Deadline.objects.get(
+            started_by_id=str(objects["referral"].pk), kind="strategy_discussion"
+        )
+        return reverse(name, kwargs={"pk": clock.pk})
     if name == "referrals:child-add":
         return reverse(name, kwargs={"pk": objects["child"].pk, "kind": "other-name"})
     if name.endswith(("child-detail", "child-edit", "child-merge")):
@@ -171,7 +201,11 @@ def _received_referral():
 def test_route_answers_each_role_as_the_matrix_says(route, method, client, client_for, settings):
     """Each role (and anonymous) gets exactly the status the matrix expects."""
     settings.CELERY_BROKER_URL = "memory://"  # /readyz: no worker is expected here
-    objects = {"child": ChildFactory(), "referral": _received_referral()}
+    objects = {
+        "child": ChildFactory(),
+        "referral": _received_referral(),
+        "discussion": make_discussion(),
+    }
     url = _url(route, objects)
     answers = {}
     for role in [*ROLES, ANONYMOUS]:

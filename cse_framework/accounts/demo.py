@@ -240,6 +240,33 @@ REFERRALS = [
         ["missing_from_home"],
     ),
     (
+        "Ava",
+        "Pendlebury",
+        (2011, 7, 9),
+        "received",
+        {
+            "child_social_care": "unsure",
+            "level_of_concern": "medium",
+            "circumstances": "Seen with older teenagers at the retail park late at night.",
+            "_hours_ago": 70,  # its 24-hour clock is overdue on the dashboard
+        },
+        ["staying_out_late"],
+    ),
+    (
+        "Theo",
+        "Wrenfield",
+        (2012, 4, 17),
+        "received",
+        {
+            "child_social_care": "not_known",
+            "level_of_concern": "at_risk",
+            "emergency": True,
+            "circumstances": "Found at an address with adults unknown to the family.",
+            "_hours_ago": 20,  # its 24-hour clock is due soon
+        },
+        ["unknown_addresses"],
+    ),
+    (
         "Lily-Rose",
         "Ashcombe",
         (2012, 1, 8),

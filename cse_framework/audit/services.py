@@ -51,8 +51,10 @@ def record_view(
     objects: Iterable[models.Model],
     *,
     child_of: Callable[[models.Model], object] = child_id_of,
+    action: str = AccessEvent.Action.VIEW,
 ) -> list[AccessEvent]:
-    """One 'view' event per child shown, in one bulk insert (a page of 25 children: 25 rows)."""
+    """One event per child shown (a 'view', or an 'export'), in one bulk insert (a page of 25
+    children: 25 rows)."""
     events = []
     seen = set()
     for obj in objects:
@@ -61,7 +63,7 @@ def record_view(
         if key in seen:
             continue
         seen.add(key)
-        events.append(_event(request, AccessEvent.Action.VIEW, obj, child_id))
+        events.append(_event(request, action, obj, child_id))
     return AccessEvent.objects.bulk_create(events)
 
 

@@ -44,3 +44,68 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.subject}"
+
+
+class Notice(models.Model):
+    """A notice in the service (the header and the notices page), to one or more people.
+
+    A clock's reminders and escalations are notices too: one per clock and kind, the escalation
+    level being part of the kind, so a unique constraint makes a repeat impossible.
+    """
+
+    class Kind(models.TextChoices):
+        EVENT = "event", "Event"
+        DUE_SOON = "due_soon", "Due soon"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATED = "escalated_1", "Overdue: escalated to the team manager"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    deadline = models.ForeignKey(
+        "timescales.Deadline",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+    subject = models.CharField(max_length=150)
+    reference = models.CharField(max_length=40)
+    link = models.CharField(max_length=300, validators=[validate_relative_link])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "kind"],
+                condition=models.Q(deadline__isnull=False),
+                name="one_notice_per_clock_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.subject}"
+
+
+class NoticeRecipient(models.Model):
+    """One person's copy of a notice, and whether they have read it."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notices"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-notice__created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="one_copy_per_person")
+        ]
+        indexes = [
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notice_unread"
+            ),
+            models.Index(fields=["user", "-id"], name="notice_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice} to {self.user_id}"

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cse_framework.notices.models import OutboxMessage
+from cse_framework.notices.models import Notice, NoticeRecipient, OutboxMessage
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20
@@ -24,6 +24,42 @@ def outbox_enqueue(*, recipient, subject: str, reference: str, link: str) -> Out
     message.save()
     transaction.on_commit(lambda: _hand_to_worker(message.pk))
     return message
+
+
+def notify(
+    *,
+    recipients,
+    subject: str,
+    reference: str,
+    link: str,
+    kind: str = Notice.Kind.EVENT,
+    deadline=None,
+) -> Notice:
+    """A notice in the service for each recipient, and an e-mail to each through the outbox, in
+    the caller's transaction. A reference and a link only, never a child's details (D21)."""
+    people = {person.pk: person for person in recipients if person is not None}
+    notice = Notice(kind=kind, deadline=deadline, subject=subject, reference=reference, link=link)
+    notice.full_clean(validate_constraints=False)
+    notice.save()
+    NoticeRecipient.objects.bulk_create(
+        NoticeRecipient(notice=notice, user=person) for person in people.values()
+    )
+    for person in people.values():
+        outbox_enqueue(recipient=person, subject=subject, reference=reference, link=link)
+    return notice
+
+
+def notices_mark_read(*, user, notice_ids=None, now=None) -> int:
+    """Mark this user's notices read (all of them, or those listed); returns how many."""
+    unread = NoticeRecipient.objects.filter(user=user, read_at__isnull=True)
+    if notice_ids is not None:
+        unread = unread.filter(notice_id__in=notice_ids)
+    count = 0
+    for copy in unread:
+        copy.read_at = now or timezone.now()
+        copy.save()
+        count += 1
+    return count
 
 
 def _hand_to_worker(message_id: int) -> None:

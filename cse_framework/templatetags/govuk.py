@@ -76,3 +76,18 @@ def duration_hours(value) -> str:
         return "Not received yet"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} hour{'s' if hours != 1 else ''} {minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@register.filter
+def clock_label(kind: str) -> str:
+    """A clock's kind as its name ("strategy_discussion" -> "Strategy discussion")."""
+    from cse_framework.timescales.clocks import Kind
+
+    return Kind(kind).label if kind in Kind.values else kind
+
+
+@register.filter
+def breach_reason_label(code: str) -> str:
+    from cse_framework.timescales.models import Deadline
+
+    return Deadline.BreachReason(code).label if code else "No reason given yet"

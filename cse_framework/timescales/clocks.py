@@ -51,9 +51,23 @@ class Clock:
         day = working_time.add_calendar_months(local.date(), self.amount)
         return dt.datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=local.tzinfo)
 
+    def thresholds(self, starts_at: dt.datetime) -> dict[str, dt.datetime]:
+        return thresholds(starts_at, self.due_at(starts_at))
+
     @property
     def duration_label(self) -> str:
         return f"{self.amount} {Unit(self.unit).label}"
+
+
+def thresholds(starts_at: dt.datetime, due: dt.datetime) -> dict[str, dt.datetime]:
+    """When a clock is due soon (a share of its time gone), due, and overdue long enough to
+    escalate to the team manager (a share of its length past due). The shares are settings."""
+    length = due - starts_at
+    return {
+        "due_soon_at": starts_at + length * getattr(settings, "TIMESCALES_DUE_SOON_SHARE", 0.75),
+        "due_at": due,
+        "escalate_at": due + length * getattr(settings, "TIMESCALES_ESCALATE_SHARE", 0.5),
+    }
 
 
 DEFAULTS = {

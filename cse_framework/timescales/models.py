@@ -12,8 +12,6 @@ from simple_history.models import HistoricalRecords
 
 from cse_framework.timescales.clocks import Kind
 
-DUE_SOON_SHARE = 0.75  # "due soon" once three quarters of the time has gone
-
 
 class Deadline(models.Model):
     class State(models.TextChoices):
@@ -33,7 +31,10 @@ class Deadline(models.Model):
     started_by_id = models.CharField(max_length=40)
     started_by = GenericForeignKey("started_by_type", "started_by_id")
     starts_at = models.DateTimeField()
+    # The scan's three thresholds, fixed when the clock starts (clocks.Clock.thresholds).
+    due_soon_at = models.DateTimeField()
     due_at = models.DateTimeField()
+    escalate_at = models.DateTimeField()
     owning_team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
     )
@@ -52,6 +53,16 @@ class Deadline(models.Model):
     )
     closed_by_id = models.CharField(max_length=40, blank=True)
     closed_by = GenericForeignKey("closed_by_type", "closed_by_id")
+
+    class BreachReason(models.TextChoices):
+        CAPACITY = "capacity", "Not enough staff available"
+        PARTNER_UNAVAILABLE = "partner_unavailable", "A partner agency was not available"
+        INFORMATION_AWAITED = "information_awaited", "Waiting for information"
+        CHILD_UNAVAILABLE = "child_unavailable", "The child or family was not available"
+        RECORDING_DELAY = "recording_delay", "Done on time but recorded late"
+        OTHER = "other", "Other"
+
+    breach_reason_code = models.CharField(max_length=30, choices=BreachReason.choices, blank=True)
     breach_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
@@ -59,10 +70,13 @@ class Deadline(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         indexes = [
-            models.Index(
-                fields=["due_at"],
-                condition=models.Q(met_at__isnull=True, not_required_at__isnull=True),
-                name="deadline_open_due",
+            *(
+                models.Index(
+                    fields=[threshold],
+                    condition=models.Q(met_at__isnull=True, not_required_at__isnull=True),
+                    name=f"deadline_open_{threshold}",
+                )
+                for threshold in ("due_soon_at", "due_at", "escalate_at")
             ),
             models.Index(fields=["started_by_type", "started_by_id"], name="deadline_started_by"),
         ]
@@ -81,6 +95,10 @@ class Deadline(models.Model):
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"
 
     @property
+    def is_breached(self) -> bool:
+        return self.state() in (self.State.OVERDUE, self.State.MET_LATE)
+
+    @property
     def is_open(self) -> bool:
         return self.met_at is None and self.not_required_at is None
 
@@ -92,9 +110,24 @@ class Deadline(models.Model):
         now = now or timezone.now()
         if now > self.due_at:
             return self.State.OVERDUE
-        if now >= self.starts_at + (self.due_at - self.starts_at) * DUE_SOON_SHARE:
+        if now >= self.due_soon_at:
             return self.State.DUE_SOON
         return self.State.OPEN
+
+    NEXT_STEPS = {
+        "strategy_discussion": "Hold the strategy discussion, or decide none is needed",
+        "strategy_meeting": "Hold the strategy meeting",
+        "placing_authority": "Contact the placing authority and consult the team managers",
+        "initial_cse2": "Complete the initial CSE2",
+        "cse2_review": "Complete the CSE2 review",
+        "macse_review": "Hear the child at MACSE",
+        "adult_services": "Contact Adult Services",
+        "action": "Complete the action",
+    }
+
+    @property
+    def next_step(self) -> str:
+        return self.NEXT_STEPS.get(self.kind, "")
 
     def state_label(self, now: dt.datetime | None = None) -> str:
         return self.State(self.state(now)).label

@@ -4,9 +4,10 @@ meets it (or decides it is not needed). Call inside the event's transaction."""
 import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
-from cse_framework.timescales.clocks import clock
+from cse_framework.timescales.clocks import clock, thresholds
 from cse_framework.timescales.models import Deadline
 
 
@@ -25,14 +26,16 @@ def deadline_open(
     child=None,
     owning_team=None,
     owner=None,
+    due_at: dt.datetime | None = None,
 ) -> Deadline:
-    """Start the clock of ``kind`` for the event ``started_by`` (once: a repeat returns it)."""
+    """Start the clock of ``kind`` for the event ``started_by`` (once: a repeat returns it).
+    ``due_at`` is for clocks whose due time is agreed, not set by the framework (an action)."""
     deadline, _ = Deadline.objects.get_or_create(
         kind=kind,
         **_started_by(started_by),
         defaults={
             "starts_at": starts_at,
-            "due_at": clock(kind).due_at(starts_at),
+            **(thresholds(starts_at, due_at) if due_at else clock(kind).thresholds(starts_at)),
             "child": child,
             "owning_team": owning_team,
             "owner": owner,
@@ -80,3 +83,34 @@ def deadlines_set_child(*, started_by: models.Model, child) -> None:
     for deadline in Deadline.objects.filter(**_started_by(started_by)).exclude(child=child):
         deadline.child = child
         deadline.save()
+
+
+class AlreadyTakenError(Exception):
+    """Someone else took the clock first."""
+
+
+def deadline_take(*, deadline: Deadline, by) -> Deadline:
+    """A worker takes a team clock: they become its owner (and get its reminders)."""
+    with transaction.atomic():
+        current = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if current.owner_id is not None or not current.is_open:
+            raise AlreadyTakenError("Someone else has taken this already")
+        current.owner = by
+        current.version += 1
+        current.save()
+    return current
+
+
+def deadline_explain_breach(*, deadline: Deadline, by, code: str, text: str) -> Deadline:
+    """The owner's reason for a clock met late or still open past due."""
+    with transaction.atomic():
+        current = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if not current.is_breached:
+            raise ValidationError("This clock is not late")
+        if code == Deadline.BreachReason.OTHER and not text.strip():
+            raise ValidationError({"breach_reason": "Say what the reason was"})
+        current.breach_reason_code, current.breach_reason = code, text
+        current.version += 1
+        current.full_clean()
+        current.save()
+    return current

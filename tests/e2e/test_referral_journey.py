@@ -175,9 +175,7 @@ def _answer_indicators(page: Page, axe: bool) -> None:
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Entering or leaving cars driven by unknown adults: say whether this is evidence"
     )
-    # APP BUG (see test_checklist_basis_labels_work_after_an_error): with the basis error shown,
-    # its error message takes the first radio's id, so the radio is picked by tag and id here.
-    page.locator("input#id_cars_unknown_adults__basis_0").check()  # Evidence
+    page.locator("#id_cars_unknown_adults__basis_0").check()  # Evidence
     page.locator("#id_cars_unknown_adults__note").fill("Seen by two members of staff.")
     page.locator("#id_older_adults_1").check()  # Possible
     page.locator("#id_older_adults__basis_1").check()  # Professional concern
@@ -261,10 +259,9 @@ def _see_confirm_child_error(page: Page) -> None:
     )
 
 
-def _confirm_child(page: Page, choice: str, *, empty_first: bool = True) -> None:
+def _confirm_child(page: Page, choice: str) -> None:
     """Who is the child: confirmed empty first (an error), then with the choice."""
-    if empty_first:
-        _see_confirm_child_error(page)
+    _see_confirm_child_error(page)
     _choose(page, "Who is this child?", choice)
     page.get_by_role("button", name="Confirm the child", exact=True).click()
     expect(page.get_by_text("Confirmed as")).to_be_visible()
@@ -353,9 +350,7 @@ def test_mash_triages_both_referrals(page: Page, base_url):
     _open_from_queue(page, base_url, open_case.reference)
     match = f"{REGISTER_CHILD.full_name}, born {REGISTER_CHILD.date_of_birth:%-d %B %Y}"
     expect(page.get_by_text("Possible matches on the register")).to_be_visible()
-    # APP BUG (see test_confirm_child_error_keeps_the_possible_matches): after an empty
-    # "Confirm the child" the matches are no longer offered, so the match is chosen at once.
-    _confirm_child(page, f"{match}, {REGISTER_CHILD.postcode}", empty_first=False)
+    _confirm_child(page, f"{match}, {REGISTER_CHILD.postcode}")
     _decide(page)
 
     _open_from_queue(page, base_url, not_known.reference)
@@ -376,16 +371,9 @@ def test_mash_triages_both_referrals(page: Page, base_url):
     assert Child.objects.count() == 2
 
 
-# Application bugs these journeys found, pinned until they are fixed -----------------------------
+# Two bugs these journeys found (fixed), kept as regression tests ----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="App bug: referrals/templates/referrals/_inline_radios.html gives an inline radio "
-    "group's error message the id of its first radio (field_error_id), so that radio's label "
-    "labels nothing",
-)
 def test_checklist_basis_labels_work_after_an_error(page: Page, base_url):
     """After the checklist's basis error, clicking "Evidence" still selects it."""
     teacher = _teacher()
@@ -398,12 +386,6 @@ def test_checklist_basis_labels_work_after_an_error(page: Page, base_url):
     expect(indicator.locator("input#id_cars_unknown_adults__basis_0")).to_be_checked()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="App bug: referrals/triage_views.py confirm_child re-renders an invalid "
-    "ConfirmChildForm built with children=[], so the possible matches are no longer offered",
-)
 def test_confirm_child_error_keeps_the_possible_matches(page: Page, base_url):
     """After an empty "Confirm the child", the register's possible match is still offered."""
     _open_case_on_register()

@@ -54,3 +54,58 @@ def make_received(by, *, now=None, **fields):
     from referrals import services
 
     return services.referral_submit(referral=make_draft(by, **fields), by=by, now=now)
+
+
+# A Thursday morning in office hours, already past: MASH receives a referral sent then at once.
+THURSDAY_10AM = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
+
+
+def make_decided(referrer, mash, *, decision="strategy_discussion", now=THURSDAY_10AM, **fields):
+    """A referral received, its child confirmed (a new record) and decided by MASH."""
+    from referrals import triage
+
+    referral = make_received(referrer, now=now, **fields)
+    referral = triage.referral_confirm_child(
+        referral=referral, by=mash, child=None, seen_version=referral.version, now=now
+    )
+    return triage.referral_triage(
+        referral=referral,
+        by=mash,
+        level_of_concern="high",
+        decision=decision,
+        rationale="Several high-level indicators.",
+        seen_version=referral.version,
+        now=now,
+    )
+
+
+def make_discussion(**overrides):
+    """A strategy discussion held an hour after a referral needing one was decided."""
+    from cse_framework.accounts.models import Agency
+    from cse_framework.accounts.roles import RoleCode
+    from strategy import services
+    from tests.factories.accounts import AgencyFactory, UserFactory
+
+    referrer = UserFactory(roles=[RoleCode.REFERRER])
+    manager = UserFactory(roles=[RoleCode.MASH_TEAM_MANAGER])
+    referral = make_decided(referrer, manager)
+    police = AgencyFactory(name="Police (test)", kind=Agency.Kind.POLICE)
+    health = AgencyFactory(name="Health (test)", kind=Agency.Kind.HEALTH)
+    values = {
+        "referral": referral,
+        "by": manager,
+        "held_at": referral.triaged_at + datetime.timedelta(minutes=30),
+        "chair": manager,
+        "participants": [
+            {"name": "DC Example", "agency": police, "role": ""},
+            {"name": "Nurse Example", "agency": health, "role": ""},
+        ],
+        "not_compliant_reason": "",
+        "information_considered": "The CSE1's indicators.",
+        "risk_to_others": "None found.",
+        "outcomes": ["section_47"],
+        "rationale": "Significant harm suspected.",
+        "actions": [],
+        "now": referral.triaged_at + datetime.timedelta(hours=1),
+    }
+    return services.discussion_record(**{**values, **overrides})

@@ -1,21 +1,18 @@
 """The outbox: a notice is written with its event, sent once, and never lost to a broker outage."""
 
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
+from kombu import pools as kombu_pools
 
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.notices import services
 from cse_framework.notices.models import OutboxMessage
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import celery_workers
 
 
 def _enqueue(user, **fields):
@@ -72,7 +69,9 @@ def test_links_stay_in_the_service_and_carry_no_query(make_user, link):
 
 
 def _switch_broker(app, url: str) -> None:
-    """Point the app's producers at another broker (its connection pool is rebuilt)."""
+    """Point the app's producers at another broker (its connection pools are rebuilt, kombu's
+    process-wide producer pools too, which an earlier publish may have filled)."""
+    kombu_pools.reset()
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
@@ -107,39 +106,7 @@ def test_broker_outage_delays_but_never_loses(make_user):
 def test_real_worker_sends_through_redis(make_user):
     """A real Celery worker, on the real Redis broker, sends a message written by the app."""
     user = make_user(RoleCode.MASH_SOCIAL_WORKER)
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-            if connection.vendor == "postgresql"
-            else f"sqlite:///{database['NAME']}"
-        ),
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-    }
-    worker = subprocess.Popen(  # noqa: S603 - our own worker
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cse_framework",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            "celery",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    with celery_workers(1) as output_of:
         with transaction.atomic():
             message = _enqueue(user, reference="REF-WORKER")
         deadline = time.monotonic() + 60
@@ -148,9 +115,7 @@ def test_real_worker_sends_through_redis(make_user):
             if message.status == OutboxMessage.Status.SENT:
                 break
             time.sleep(0.5)
-    finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0].decode()
+    output = output_of()
     assert message.status == OutboxMessage.Status.SENT, output
     assert message.attempts == 1
     assert "REF-WORKER" in output

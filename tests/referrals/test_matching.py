@@ -120,7 +120,7 @@ def test_register_search_runs_a_fixed_number_of_queries(client_for):
     one = _search_queries(mash, data)
     ChildFactory.create_batch(29, family_name="Thorncastle", date_of_birth=BORN)
     thirty = _search_queries(mash, data)
-    assert len(one) == len(thirty) <= 10
+    assert len(one) == len(thirty) <= 12  # sign-in checks, up to 5 candidate reads, audit
     assert len(mash.post(reverse("referrals:child-search"), data).context["results"]) == 25
 
 

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from cse_framework.accounts import demo, services
 from cse_framework.accounts.models import Agency, Team, User
@@ -83,6 +84,8 @@ class Command(BaseCommand):
         referrer = users[demo.REFERRER_EMAIL]
         mash = users[demo.MASH_EMAIL]
         for given, family, born, state, fields, codes in demo.REFERRALS:
+            fields = dict(fields)
+            hours_ago = fields.pop("_hours_ago", 0)
             referral = referral_services.referral_draft_create(
                 by=referrer,
                 child_given_names=given,
@@ -101,7 +104,11 @@ class Command(BaseCommand):
                 referral_services.marf_save(referral=referral, by=referrer, **demo.DEMO_MARF)
             if state == "draft":
                 continue
-            referral = referral_services.referral_submit(referral=referral, by=referrer)
+            referral = referral_services.referral_submit(
+                referral=referral,
+                by=referrer,
+                now=timezone.now() - datetime.timedelta(hours=hours_ago),
+            )
             if state == "received":
                 continue
             match = referral.matches.select_related("child").first()
