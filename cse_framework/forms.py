@@ -88,3 +88,15 @@ class GovukTimeField(forms.TimeField):
         kwargs.setdefault("help_text", "Use the 24-hour clock, for example 14:30")
         super().__init__(input_formats=["%H:%M", "%H.%M", "%H%M"], **kwargs)
         self.widget.attrs.update({"class": "govuk-input govuk-input--width-5"})
+
+
+class OptionalRowsFormSet(forms.BaseFormSet):
+    """Rows of people or actions where a row left blank is skipped, not an error."""
+
+    def _construct_form(self, i, **kwargs):
+        kwargs["empty_permitted"] = True
+        kwargs["use_required_attribute"] = False
+        return super()._construct_form(i, **kwargs)
+
+    def rows(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]

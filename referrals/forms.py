@@ -5,7 +5,12 @@ from django.utils import timezone
 
 from cse_framework.accounts.models import Agency, User
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.forms import GovukDateField, GovukTimeField, SectionedFormMixin
+from cse_framework.forms import (
+    GovukDateField,
+    GovukTimeField,
+    OptionalRowsFormSet,
+    SectionedFormMixin,
+)
 from cse_framework.timescales.working_time import LONDON
 from referrals import matching, rules
 from referrals.indicators import GROUPS, by_group
@@ -495,20 +500,9 @@ PERSON_FIELDS = [
 ]
 
 
-class MarfPersonFormSet(forms.BaseFormSet):
-    """Rows of people; a row left blank is skipped."""
-
-    def _construct_form(self, i, **kwargs):
-        kwargs["empty_permitted"] = True
-        kwargs["use_required_attribute"] = False
-        return super()._construct_form(i, **kwargs)
-
+class MarfPersonFormSet(OptionalRowsFormSet):
     def person_rows(self, kind: str) -> list[dict]:
-        return [
-            {**form.cleaned_data, "kind": kind}
-            for form in self.forms
-            if form.cleaned_data and form.cleaned_data.get("name")
-        ]
+        return [{**row, "kind": kind} for row in self.rows() if row.get("name")]
 
 
 PeopleFormSet = forms.formset_factory(MarfPersonForm, formset=MarfPersonFormSet, extra=0)

@@ -4,7 +4,12 @@ from django import forms
 
 from cse_framework.accounts.models import Agency, User
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.forms import GovukDateField, GovukTimeField, SectionedFormMixin
+from cse_framework.forms import (
+    GovukDateField,
+    GovukTimeField,
+    OptionalRowsFormSet,
+    SectionedFormMixin,
+)
 from cse_framework.timescales.working_time import LONDON
 from strategy.models import AgreedAction, Participant, StrategyDiscussion
 
@@ -74,15 +79,7 @@ class DiscussionForm(SectionedFormMixin, forms.Form):
         return dt.datetime.combine(data["held_on"], data["held_time"], tzinfo=LONDON)
 
 
-class _Row(forms.ModelForm):
-    """A row that may be left blank."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("use_required_attribute", False)
-        super().__init__(*args, **kwargs)
-
-
-class ParticipantForm(_Row):
+class ParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
         fields = ["name", "agency", "role"]
@@ -93,7 +90,7 @@ class ParticipantForm(_Row):
         }
 
 
-class ActionForm(_Row):
+class ActionForm(forms.ModelForm):
     due_on = GovukDateField(label="Due by", allow_future=True, required=False)
 
     class Meta:
@@ -119,14 +116,5 @@ class ActionForm(_Row):
         return data
 
 
-class RowFormSet(forms.BaseFormSet):
-    def _construct_form(self, i, **kwargs):
-        kwargs["empty_permitted"] = True
-        return super()._construct_form(i, **kwargs)
-
-    def rows(self) -> list[dict]:
-        return [form.cleaned_data for form in self.forms if form.cleaned_data]
-
-
-ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=RowFormSet, extra=5)
-ActionFormSet = forms.formset_factory(ActionForm, formset=RowFormSet, extra=3)
+ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=OptionalRowsFormSet, extra=5)
+ActionFormSet = forms.formset_factory(ActionForm, formset=OptionalRowsFormSet, extra=3)
