@@ -8,12 +8,15 @@ from cse_framework import views
 from cse_framework.notices.api import NoticeViewSet
 from cse_framework.timescales.api import DeadlineViewSet
 from referrals.api import ChildViewSet, ReferralViewSet
+from strategy.api import DiscussionViewSet, MeetingViewSet
 
 router = DefaultRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("strategy-discussions", DiscussionViewSet, basename="strategy-discussion")
+router.register("strategy-meetings", MeetingViewSet, basename="strategy-meeting")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"

@@ -8,6 +8,7 @@ similarity of names, from jellyfish). At most seven queries, whatever the regist
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import jellyfish
@@ -15,9 +16,10 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
 
 from referrals.matching_keys import name_key, normalise, normalise_postcode
-from referrals.models import Child
+from referrals.models import Child, ChildAlias
 
-CANDIDATES = 200
+CANDIDATES = 200  # from each indexed key
+SIMILAR_CANDIDATES = 50  # the most trigram-similar last names, best first
 MATCH_THRESHOLD = 55  # stored as a possible match for MASH at triage
 SEARCH_THRESHOLD = 35  # shown in MASH's own search
 NEAR_BIRTH = dt.timedelta(days=400)
@@ -69,44 +71,62 @@ def _candidate_queries(description: Description):
             postcode=normalise_postcode(description.postcode), family_name_key=family_key
         )
     if connection.vendor == "postgresql" and description.family_name:
-        yield (
-            current.filter(family_name__trigram_similar=description.family_name, **near)
+        # Narrowed by the first name's key when there is one: a common last name is shared by
+        # hundreds of children, and the best few of them by similarity alone may be the wrong ones.
+        same_given = {"given_name_key": given_key} if given_key else {}
+        similar = (
+            current.filter(
+                family_name__trigram_similar=description.family_name, **near, **same_given
+            )
             .annotate(similarity=TrigramSimilarity("family_name", description.family_name))
             .order_by("-similarity")
         )
+        yield similar.values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
 
 
-def _candidates(description: Description):
-    """At most CANDIDATES children from each kind of candidate: a fixed number of queries."""
+def _candidates(description: Description) -> list[tuple[Child, list[str]]]:
+    """A bounded number of children from each kind of candidate, each with its aliases' names:
+    a fixed number of queries."""
     ids = set()
     for query in _candidate_queries(description):
-        ids.update(query.values_list("pk", flat=True)[:CANDIDATES])
-    return Child.objects.filter(pk__in=list(ids)).prefetch_related("aliases")
+        ids.update(
+            query if query.query.is_sliced else query.values_list("pk", flat=True)[:CANDIDATES]
+        )
+    aliases = defaultdict(list)
+    for child_id, name in ChildAlias.objects.filter(child_id__in=ids).values_list("child", "name"):
+        aliases[child_id].append(name)
+    return [(child, aliases[child.pk]) for child in Child.objects.filter(pk__in=ids)]
 
 
-def _name_similarity(description: Description, child: Child) -> float:
-    # A search by last name alone compares last names (never at submission, where a twin with
-    # the same last name and birthday must not look like the same child).
+def _described_names(description: Description) -> tuple[list[str], bool]:
+    """The names to compare, and whether only last names are compared: a search by last name
+    alone compares last names (never at submission, where a twin with the same last name and
+    birthday must not look like the same child)."""
     full = description.full_name if description.given_names.strip() else ""
     family = "" if full else normalise(description.family_name)
-    described = [full or family] + [
-        normalise(other) for other in description.other_names.split(",") if other.strip()
-    ]
+    others = [normalise(other) for other in description.other_names.split(",") if other.strip()]
+    return [full or family, *others], bool(family)
+
+
+def _name_similarity(described: tuple[list[str], bool], child: Child, aliases) -> float:
+    names, family_only = described
     own = (
         normalise(child.family_name)
-        if family
+        if family_only
         else normalise(f"{child.given_names} {child.family_name}")
     )
-    known = [own] + [normalise(alias.name) for alias in child.aliases.all()]
+    known = [own] + [normalise(alias) for alias in aliases]
     return max(
-        (jellyfish.jaro_winkler_similarity(a, b) for a in described for b in known if a and b),
+        (jellyfish.jaro_winkler_similarity(a, b) for a in names for b in known if a and b),
         default=0.0,
     )
 
 
-def score(description: Description, child: Child) -> Match:
+def score(description: Description, child: Child, aliases=(), described=None) -> Match:
+    """How closely ``child`` (with its aliases' names) is the described child, out of 100."""
     match = Match(child=child, score=0)
-    similarity = _name_similarity(description, child)
+    described = described or _described_names(description)
+    similarity = _name_similarity(described, child, aliases)
     if similarity >= 0.7:
         match.score += round(min(1.0, (similarity - 0.7) / 0.25) * 50)
         match.reasons.append("Name the same" if similarity > 0.99 else "Name similar")
@@ -130,7 +150,10 @@ def score(description: Description, child: Child) -> Match:
 
 def find_matches(description: Description, *, threshold: int = MATCH_THRESHOLD, limit: int = 5):
     """The best matches at or above ``threshold``, best first."""
-    scored = [score(description, child) for child in _candidates(description)]
+    described = _described_names(description)
+    scored = [
+        score(description, child, aliases, described) for child, aliases in _candidates(description)
+    ]
     found = [match for match in scored if match.score >= threshold]
     found.sort(key=lambda match: (-match.score, match.child.family_name, str(match.child.pk)))
     return found[:limit]

@@ -4,7 +4,7 @@ from cse_framework import access
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.navigation import Section
 from referrals.policy import REGISTER_ROLES, TRIAGE_ROLES
-from strategy.models import StrategyDiscussion
+from strategy.models import StrategyDiscussion, StrategyMeeting
 
 LANDING_ROLES = frozenset(
     {
@@ -29,10 +29,18 @@ SECTION = Section(
 )
 
 
+def can_amend(user, record) -> bool:
+    """Who may correct a held record: its chair, who recorded it, or a team manager."""
+    return user.pk in (record.chair_id, record.recorded_by_id) or user.has_role(
+        RoleCode.MASH_TEAM_MANAGER, RoleCode.SHIELD_TEAM_MANAGER
+    )
+
+
 @access.register(StrategyDiscussion)
-class StrategyDiscussionPolicy:
-    """The register's roles see every discussion; nobody else yet (the police and health views
-    of a discussion come with the strategy meeting)."""
+@access.register(StrategyMeeting)
+class StrategyRecordPolicy:
+    """The register's roles see every discussion and meeting; nobody else yet (police and
+    health partners' views come with their own issues)."""
 
     def scope(self, user, queryset):
         return queryset if user.has_role(*REGISTER_ROLES) else queryset.none()

@@ -20,7 +20,7 @@ from referrals import policy as referrals
 from shield import policy as shield
 from strategy import policy as strategy
 from tests.factories.accounts import UserFactory
-from tests.factories.referrals import ChildFactory, make_discussion, make_received
+from tests.factories.referrals import ChildFactory, make_meeting, make_received
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,10 @@ def only(roles, *, allowed: int = 200, denied: int = 403, anonymous: int = 302) 
 
 
 SIGNED_IN_PAGE = every(200, anonymous=302)
+TEAM_MANAGERS = set(referrals.REGISTER_ROLES) & {
+    RoleCode.MASH_TEAM_MANAGER,
+    RoleCode.SHIELD_TEAM_MANAGER,
+}
 PUBLIC_PAGE = every(200, anonymous=200)
 
 # (route name, method) -> expected status per role. Detail routes get a real object's id.
@@ -101,6 +105,15 @@ MATRIX: dict[tuple[str, str], dict] = {
     # The referral awaits triage, so no discussion can be recorded for it yet.
     ("strategy:discussion-new", "GET"): every(404, anonymous=302),
     ("strategy:discussion-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
+    ("strategy:meeting-new", "GET"): only(strategy.RECORD_ROLES, denied=404),
+    ("strategy:meeting-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404),
+    ("strategy:meeting-record", "GET"): only(strategy.RECORD_ROLES, denied=404),
+    # The chair (a MASH team manager) or a team manager signs off and amends a held record.
+    ("strategy:discussion-sign-off", "POST"): only(TEAM_MANAGERS, allowed=302, denied=404),
+    ("strategy:discussion-amend", "GET"): only(TEAM_MANAGERS, denied=404),
+    # The meeting is arranged, not yet held: nothing to sign off or amend.
+    ("strategy:meeting-sign-off", "POST"): every(404, anonymous=302),
+    ("strategy:meeting-amend", "GET"): every(404, anonymous=302),
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
     ("intelligence:index", "GET"): only(intelligence.LANDING_ROLES),
@@ -116,6 +129,12 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("deadline-list", "GET"): every(200, anonymous=401),
     ("deadline-detail", "GET"): only(timescales.MANAGER_ROLES, denied=404, anonymous=401),
     ("notice-list", "GET"): every(200, anonymous=401),
+    ("strategy-discussion-list", "GET"): every(200, anonymous=401),
+    ("strategy-discussion-detail", "GET"): only(
+        referrals.REGISTER_ROLES, denied=404, anonymous=401
+    ),
+    ("strategy-meeting-list", "GET"): every(200, anonymous=401),
+    ("strategy-meeting-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404, anonymous=401),
     ("notice-read", "POST"): every(404, anonymous=401),
     ("api-schema", "GET"): every(200, anonymous=401),
     ("api-docs", "GET"): every(200, anonymous=401),
@@ -155,8 +174,12 @@ def _client_for(role, client, client_for):
 def _url(name: str, objects: dict) -> str:
     if name == "strategy:discussion-new":
         return reverse(name, kwargs={"referral_pk": objects["referral"].pk})
-    if name == "strategy:discussion-detail":
+    if name.startswith(
+        ("strategy:discussion-", "strategy-discussion-detail", "strategy:meeting-new")
+    ):
         return reverse(name, kwargs={"pk": objects["discussion"].pk})
+    if name.startswith(("strategy:meeting-", "strategy-meeting-detail")):
+        return reverse(name, kwargs={"pk": objects["meeting"].pk})
     if name == "notice-read":
         return reverse(name, kwargs={"pk": 999999})
     if name in ("timescales:take", "timescales:explain", "deadline-detail"):
@@ -204,8 +227,9 @@ def test_route_answers_each_role_as_the_matrix_says(route, method, client, clien
     objects = {
         "child": ChildFactory(),
         "referral": _received_referral(),
-        "discussion": make_discussion(),
     }
+    objects["meeting"] = make_meeting()
+    objects["discussion"] = objects["meeting"].discussion
     url = _url(route, objects)
     answers = {}
     for role in [*ROLES, ANONYMOUS]:

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from cse_framework.notices import selectors, services
 from cse_framework.notices.models import NoticeRecipient
+from cse_framework.notices.selectors import EmailStatus
 
 
 class NoticeOutput(serializers.ModelSerializer):
@@ -17,10 +18,25 @@ class NoticeOutput(serializers.ModelSerializer):
     reference = serializers.CharField(source="notice.reference")
     link = serializers.CharField(source="notice.link")
     created_at = serializers.DateTimeField(source="notice.created_at")
+    email_status = serializers.ChoiceField(
+        choices=EmailStatus.choices,
+        allow_null=True,
+        read_only=True,
+        help_text="What became of this notice's e-mail to you (null for older notices).",
+    )
 
     class Meta:
         model = NoticeRecipient
-        fields = ["id", "kind", "subject", "reference", "link", "created_at", "read_at"]
+        fields = [
+            "id",
+            "kind",
+            "subject",
+            "reference",
+            "link",
+            "created_at",
+            "read_at",
+            "email_status",
+        ]
 
 
 class NewestFirst(pagination.CursorPagination):

@@ -3,6 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+# An e-mail is tried this many times, with backoff, before it is given up (about three days).
+MAX_ATTEMPTS = 20
+
 
 def validate_relative_link(value: str) -> None:
     if not value.startswith("/") or value.startswith("//") or "?" in value:
@@ -12,14 +15,23 @@ def validate_relative_link(value: str) -> None:
 class OutboxMessage(models.Model):
     """An e-mail promised to a user, written with the event that causes it and sent later.
 
-    It carries a reference and a link, never a child's name or details (D21).
+    It carries a reference and a link, never a child's name or details (D21). A failed send is
+    retried with backoff at ``next_attempt_at``; after ``MAX_ATTEMPTS`` it stays FAILED (given
+    up) and the notice in the service says so.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
         SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (will be retried)"
+        FAILED = "failed", "Failed (retried with backoff, then given up)"
 
+    notice = models.ForeignKey(
+        "Notice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outbox_messages"
     )
@@ -29,21 +41,27 @@ class OutboxMessage(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["created_at"]
         indexes = [
+            # The sweep's rows: unsent and not given up, the longest waiting first.
             models.Index(
-                fields=["created_at"],
-                condition=~models.Q(status="sent"),
+                fields=["next_attempt_at"],
+                condition=~models.Q(status="sent") & models.Q(attempts__lt=MAX_ATTEMPTS),
                 name="outbox_unsent",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.subject}"
+
+    @property
+    def given_up(self) -> bool:
+        return self.status != self.Status.SENT and self.attempts >= MAX_ATTEMPTS
 
 
 class Notice(models.Model):

@@ -1,5 +1,6 @@
 """The outbox: notices and e-mails that must not be lost in transit (architecture.md, D21)."""
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -8,18 +9,31 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cse_framework.notices.models import Notice, NoticeRecipient, OutboxMessage
+from cse_framework.notices.models import MAX_ATTEMPTS, Notice, NoticeRecipient, OutboxMessage
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 20
+SWEEP_BATCH = 500  # per run; the next run takes the rest
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_RETRY = dt.timedelta(hours=6)
 
 
-def outbox_enqueue(*, recipient, subject: str, reference: str, link: str) -> OutboxMessage:
+def outbox_backoff(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failed send: 1 minute, doubling each time,
+    never more than 6 hours."""
+    doublings = min(max(attempts, 1) - 1, 16)  # 2**16 minutes is past the cap already
+    return min(FIRST_RETRY * 2**doublings, LONGEST_RETRY)
+
+
+def outbox_enqueue(
+    *, recipient, subject: str, reference: str, link: str, notice: Notice | None = None
+) -> OutboxMessage:
     """Write an e-mail to the outbox in the caller's transaction; it is sent after commit.
 
     If the broker is down the message stays pending and the periodic sweeper sends it.
     """
-    message = OutboxMessage(recipient=recipient, subject=subject, reference=reference, link=link)
+    message = OutboxMessage(
+        notice=notice, recipient=recipient, subject=subject, reference=reference, link=link
+    )
     message.full_clean()
     message.save()
     transaction.on_commit(lambda: _hand_to_worker(message.pk))
@@ -45,7 +59,9 @@ def notify(
         NoticeRecipient(notice=notice, user=person) for person in people.values()
     )
     for person in people.values():
-        outbox_enqueue(recipient=person, subject=subject, reference=reference, link=link)
+        outbox_enqueue(
+            recipient=person, subject=subject, reference=reference, link=link, notice=notice
+        )
     return notice
 
 
@@ -71,14 +87,17 @@ def _hand_to_worker(message_id: int) -> None:
         logger.warning("broker unavailable; outbox message %s left for the sweeper", message_id)
 
 
-def outbox_send(*, message_id: int) -> bool:
-    """Send one message once. Safe to run twice: a sent message is not sent again."""
+def outbox_send(*, message_id: int, now: dt.datetime | None = None) -> bool:
+    """Send one message once. Safe to run twice: a sent message is not sent again, a failed one
+    not before its next attempt is due, and a given-up one never."""
+    now = now or timezone.now()
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update()
             .select_related("recipient")
-            .filter(pk=message_id)
+            .filter(pk=message_id, attempts__lt=MAX_ATTEMPTS)
             .exclude(status=OutboxMessage.Status.SENT)
+            .exclude(status=OutboxMessage.Status.FAILED, next_attempt_at__gt=now)
             .first()
         )
         if message is None:
@@ -98,19 +117,34 @@ def outbox_send(*, message_id: int) -> bool:
         except Exception as error:  # noqa: BLE001 - recorded and retried by the sweeper
             message.status = OutboxMessage.Status.FAILED
             message.last_error = type(error).__name__
+            message.next_attempt_at = now + outbox_backoff(message.attempts)
             message.save()
-            logger.warning("outbox message %s not sent: %s", message.pk, type(error).__name__)
+            if message.given_up:
+                # Not lost: the notice in the service says the e-mail could not be sent.
+                logger.error(
+                    "outbox message %s given up after %s attempts: %s",
+                    message.pk,
+                    message.attempts,
+                    message.last_error,
+                )
+            else:
+                logger.warning("outbox message %s not sent: %s", message.pk, message.last_error)
             return False
         message.status = OutboxMessage.Status.SENT
-        message.sent_at = timezone.now()
+        message.sent_at = now
         message.last_error = ""
         message.save()
         return True
 
 
-def outbox_sweep() -> int:
-    """Send everything still waiting. Beat runs this every minute; returns how many were sent."""
-    pending = OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).filter(
-        attempts__lt=MAX_ATTEMPTS
+def outbox_sweep(*, now: dt.datetime | None = None) -> int:
+    """Send every message whose (next) attempt is due, the longest waiting first, at most
+    SWEEP_BATCH. Beat runs this every minute; returns how many were sent."""
+    now = now or timezone.now()
+    due = (
+        OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT)
+        .filter(attempts__lt=MAX_ATTEMPTS, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    return sum(outbox_send(message_id=pk) for pk in pending.values_list("pk", flat=True)[:500])
+    return sum(outbox_send(message_id=pk, now=now) for pk in list(due))

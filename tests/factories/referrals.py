@@ -109,3 +109,30 @@ def make_discussion(**overrides):
         "now": referral.triaged_at + datetime.timedelta(hours=1),
     }
     return services.discussion_record(**{**values, **overrides})
+
+
+def make_meeting(discussion=None, **overrides):
+    """A strategy meeting arranged for the day after a discussion that decided one, inviting a
+    police officer with an account and a nurse without one."""
+    from cse_framework.accounts.models import Agency
+    from cse_framework.accounts.roles import RoleCode
+    from strategy import services
+    from tests.factories.accounts import AgencyFactory, UserFactory
+
+    discussion = discussion or make_discussion(outcomes=["section_47", "strategy_meeting"])
+    police = AgencyFactory(name="Police (test)", kind=Agency.Kind.POLICE)
+    health = AgencyFactory(name="Health (test)", kind=Agency.Kind.HEALTH)
+    officer = UserFactory(roles=[RoleCode.POLICE_INTELLIGENCE_OFFICER], agency=police)
+    values = {
+        "discussion": discussion,
+        "by": discussion.recorded_by,
+        "scheduled_for": discussion.held_at + datetime.timedelta(hours=24),
+        "venue": "Huyton police station, room 2",
+        "chair": discussion.chair,
+        "invitees": [
+            {"user": officer, "name": officer.full_name, "agency": police, "role": "DC"},
+            {"user": None, "name": "Nurse Example", "agency": health, "role": ""},
+        ],
+        "now": discussion.recorded_at,
+    }
+    return services.meeting_schedule(**{**values, **overrides})

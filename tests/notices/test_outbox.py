@@ -1,18 +1,39 @@
-"""The outbox: a notice is written with its event, sent once, and never lost to a broker outage."""
+"""The outbox: a notice is written with its event, sent once, and never lost to a broker outage
+or a mail server that refuses it: a failed e-mail is retried with backoff, and one given up is
+shown as such beside its notice, which is the person's copy."""
 
+import datetime as dt
 import os
 import time
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from kombu import pools as kombu_pools
 
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.notices import services
-from cse_framework.notices.models import OutboxMessage
+from cse_framework.notices.models import MAX_ATTEMPTS, OutboxMessage
 from tests.workers import celery_workers
+
+MINUTE = dt.timedelta(minutes=1)
+WAITING = "E-mail not sent yet: we will try again"
+GIVEN_UP = "E-mail could not be sent; this notice is your copy"
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every message."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("the mail server is down")
+
+
+REFUSING = f"{RefusingBackend.__module__}.RefusingBackend"
+WORKING = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def _enqueue(user, **fields):
@@ -119,3 +140,122 @@ def test_real_worker_sends_through_redis(make_user):
     assert message.status == OutboxMessage.Status.SENT, output
     assert message.attempts == 1
     assert "REF-WORKER" in output
+
+
+@pytest.mark.parametrize(
+    ("attempts", "wait"),
+    [
+        (1, MINUTE),
+        (2, 2 * MINUTE),
+        (3, 4 * MINUTE),
+        (9, 256 * MINUTE),
+        (10, dt.timedelta(hours=6)),  # 512 minutes, capped
+        (MAX_ATTEMPTS, dt.timedelta(hours=6)),
+        (1000, dt.timedelta(hours=6)),
+    ],
+)
+def test_backoff_doubles_from_a_minute_and_is_capped_at_six_hours(attempts, wait):
+    """The wait after the n-th failed send: 1 minute doubled n - 1 times, at most 6 hours."""
+    assert services.outbox_backoff(attempts) == wait
+
+
+def _notice_for(user, reference="CSE-2026-000321"):
+    notice = services.notify(
+        recipients=[user],
+        subject="A CSE referral has been received",
+        reference=reference,
+        link="/referrals/",
+    )
+    return notice, OutboxMessage.objects.get(notice=notice, recipient=user)
+
+
+def _page(client) -> str:
+    return client.get(reverse("notices:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_failed_email_waits_for_its_backoff_then_is_sent_once(client_for, settings):
+    """Refused: FAILED, next attempt a minute on; a sweep before then leaves it, one after sends
+    it once. The notice is on the notices page throughout."""
+    client = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    notice, message = _notice_for(client.user)
+    start = timezone.now()
+    assert WAITING in _page(client)
+
+    settings.EMAIL_BACKEND = REFUSING
+    assert services.outbox_sweep(now=start) == 0
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.attempts == 1
+    assert message.last_error == "ConnectionRefusedError"
+    assert message.next_attempt_at == start + MINUTE
+    page = _page(client)
+    assert notice.reference in page and WAITING in page
+
+    settings.EMAIL_BACKEND = WORKING
+    assert services.outbox_sweep(now=start + MINUTE - dt.timedelta(seconds=1)) == 0
+    assert services.outbox_send(message_id=message.pk, now=start) is False  # a duplicate task
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert mail.outbox == []
+
+    assert services.outbox_sweep(now=start + MINUTE) == 1
+    assert services.outbox_sweep(now=start + 10 * MINUTE) == 0
+    assert services.outbox_send(message_id=message.pk, now=start + 10 * MINUTE) is False
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.SENT
+    assert message.attempts == 2
+    assert message.sent_at == start + MINUTE
+    page = _page(client)
+    assert notice.reference in page and "E-mail sent" in page and WAITING not in page
+
+
+@pytest.mark.django_db
+def test_after_max_attempts_the_email_is_given_up_and_shown(client_for, settings):
+    """Each retry waits twice as long (at most 6 hours); after MAX_ATTEMPTS the message stays
+    FAILED, is never tried again, and the notices page says the notice is the person's copy."""
+    client = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    notice, message = _notice_for(client.user)
+    settings.EMAIL_BACKEND = REFUSING
+    now = timezone.now()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        assert services.outbox_sweep(now=now) == 0
+        message.refresh_from_db()
+        assert message.attempts == attempt
+        assert message.next_attempt_at == now + services.outbox_backoff(attempt)
+        if attempt < MAX_ATTEMPTS:
+            page = _page(client)
+            assert notice.reference in page and WAITING in page
+        now = message.next_attempt_at
+    assert message.status == OutboxMessage.Status.FAILED
+    assert message.given_up
+
+    settings.EMAIL_BACKEND = WORKING
+    assert services.outbox_sweep(now=now + dt.timedelta(days=365)) == 0
+    assert services.outbox_send(message_id=message.pk, now=now + dt.timedelta(days=365)) is False
+    message.refresh_from_db()
+    assert message.attempts == MAX_ATTEMPTS
+    assert message.status == OutboxMessage.Status.FAILED
+    assert mail.outbox == []
+    page = _page(client)
+    assert notice.reference in page and GIVEN_UP in page and WAITING not in page
+
+
+@pytest.mark.django_db
+def test_the_sweep_takes_the_longest_waiting_first_and_a_batch_at_a_time(make_user, monkeypatch):
+    """Due messages by next attempt, oldest first, at most a batch; not-yet-due ones wait."""
+    monkeypatch.setattr(services, "SWEEP_BATCH", 2)
+    user = make_user(RoleCode.MASH_SOCIAL_WORKER)
+    now = timezone.now()
+    messages = {}
+    for reference, offset in [("REF-B", -2), ("REF-C", -1), ("REF-A", -3), ("REF-LATER", 5)]:
+        message = _enqueue(user, reference=reference)
+        message.next_attempt_at = now + offset * MINUTE
+        message.save()
+        messages[reference] = message
+    assert services.outbox_sweep(now=now) == 2
+    assert [sent.subject.split("(")[-1] for sent in mail.outbox] == ["REF-A)", "REF-B)"]
+    assert services.outbox_sweep(now=now) == 1
+    assert services.outbox_sweep(now=now) == 0
+    assert services.outbox_sweep(now=now + 5 * MINUTE) == 1

@@ -7,7 +7,7 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cse_framework.accounts.models import Team
@@ -146,3 +146,66 @@ def test_two_real_workers_scanning_twice_write_each_notice_once(referrer, teams)
         time.sleep(3)  # any late duplicate would arrive meanwhile
     notices = _clock_notices()
     assert len(notices) == len(set(notices)) == 10, output_of()
+
+
+def _wait_until(done, seconds: float = 90) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if done():
+            return True
+        time.sleep(0.5)
+    return done()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs the real Redis of make test")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_stopped_while_clocks_breach_catches_up_once(referrer, teams):
+    """A real worker scans when nothing is due and is stopped; clocks breach while it is down;
+    started again, it writes each overdue and escalated notice once per clock and sends each of
+    their e-mails once (the worker's e-mails go to its console, so the outbox rows say)."""
+    from cse_framework.notices.services import outbox_enqueue
+    from cse_framework.timescales.tasks import scan_deadlines
+
+    before = [make_received(referrer, now=_at(2026, 11, 20, 16, 55)) for _ in range(3)]
+    with celery_workers(1) as output_of:
+        scan_deadlines.delay(_at(2026, 11, 20, 17, 30).isoformat())  # due soon at 10:55 Saturday
+        with transaction.atomic():  # queued behind the scan: once it is sent, the scan has run
+            marker = outbox_enqueue(
+                recipient=teams["worker"], subject="Marker", reference="MARKER", link="/notices/"
+            )
+        scanned = _wait_until(
+            lambda: OutboxMessage.objects.filter(pk=marker.pk, status="sent").exists()
+        )
+    assert scanned, output_of()
+    assert _clock_notices() == [], output_of()
+
+    # While it is down more clocks open, and by Monday 09:00 every clock is past its escalation.
+    after = [make_received(referrer, now=_at(2026, 11, 20, 16, 0)) for _ in range(2)]
+    clocks = {_clock(referral).pk for referral in before + after}
+    expected = {(clock, kind) for clock in clocks for kind in ("overdue", "escalated_1")}
+
+    def caught_up() -> bool:
+        emails = OutboxMessage.objects.filter(notice__deadline__isnull=False)
+        return (
+            len(_clock_notices()) >= len(expected)
+            and emails.count()
+            == NoticeRecipient.objects.filter(notice__deadline__isnull=False).count()
+            and not emails.exclude(status=OutboxMessage.Status.SENT).exists()
+        )
+
+    with celery_workers(1) as output_of:
+        later = _at(2026, 11, 23, 9, 0).isoformat()
+        scan_deadlines.delay(later)
+        scan_deadlines.delay(later)  # a repeated run writes and sends nothing more
+        done = _wait_until(caught_up)
+        time.sleep(3)  # any late duplicate would arrive meanwhile
+    output = output_of()
+    assert done, output
+    notices = _clock_notices()
+    assert len(notices) == len(set(notices)) and set(notices) == expected, output
+    for notice in Notice.objects.filter(deadline__in=clocks).prefetch_related("recipients"):
+        emails = OutboxMessage.objects.filter(notice=notice)
+        people = sorted(copy.user_id for copy in notice.recipients.all())
+        assert sorted(emails.values_list("recipient", flat=True)) == people, output
+        assert len(people) == 2  # the MASH team: its worker and its manager
+        assert set(emails.values_list("status", "attempts")) == {(OutboxMessage.Status.SENT, 1)}
