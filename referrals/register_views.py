@@ -42,7 +42,8 @@ def child_search(request):
     if form.is_valid():
         results = selectors.child_search(user=request.user, description=form.description())
         record_view(request, [result.child for result in results])
-    return render(request, "referrals/child_search.html", {"form": form, "results": results})
+    context = {"form": form, "results": results, "limit": selectors.SEARCH_RESULTS}
+    return render(request, "referrals/child_search.html", context)
 
 
 def _child(request, pk) -> Child:

@@ -30,7 +30,10 @@ def child_register_page(*, user, after=None, size: int = 25) -> KeysetPage:
     )
 
 
-def child_search(*, user, description: matching.Description, limit: int = 25):
+SEARCH_RESULTS = 10  # the closest; a worker narrows with a date of birth or postcode
+
+
+def child_search(*, user, description: matching.Description, limit: int = SEARCH_RESULTS):
     """The register's children that may be the described one, best first (a fixed number of
     queries, whatever the register's size); only those the user may see."""
     found = matching.find_matches(description, threshold=matching.SEARCH_THRESHOLD, limit=limit)
@@ -54,6 +57,23 @@ def open_clocks(referrals, kind: str) -> dict:
     return {deadline.started_by_id: deadline for deadline in deadlines}
 
 
+# What a queue shows of each referral: its columns only, not the whole CSE1 and child record.
+QUEUE_COLUMNS = (
+    "reference",
+    "status",
+    "emergency",
+    "review_urgently",
+    "level_of_concern",
+    "received_at",
+    "received_by",
+    "child_given_names",
+    "child_family_name",
+    "referrer_agency__name",
+    "child__given_names",
+    "child__family_name",
+)
+
+
 def triage_queue(*, user, status: str = "", received_by: str = ""):
     """Referrals waiting for MASH in D19's order: emergencies, then "review urgently", then the
     referrer's level of concern, then the oldest receipt first."""
@@ -73,6 +93,7 @@ def triage_queue(*, user, status: str = "", received_by: str = ""):
     return (
         access.scope(user, referrals)
         .select_related("referrer_agency", "child")
+        .only(*QUEUE_COLUMNS)
         .annotate(concern_rank=concern_rank)
         .order_by("-emergency", "-review_urgently", "-concern_rank", "received_at", "id")
     )
@@ -91,6 +112,7 @@ def recently_decided(*, user, received_by: str = ""):
     return (
         access.scope(user, referrals)
         .select_related("referrer_agency", "child")
+        .only(*QUEUE_COLUMNS, "triaged_at")
         .order_by("-triaged_at", "id")
     )
 
