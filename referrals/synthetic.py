@@ -148,13 +148,16 @@ def _marfs(plan, referrals: list):
 
 
 def _clocks(plan, referrals: list):
-    """Each referral's 24-hour clock: open while waiting, then met or not required."""
-    rng = plan.rng
+    """Each referral's 24-hour clock: open while waiting, then not required; a referral that
+    needs a strategy discussion has its clock written with the discussion that meets it
+    (strategy/synthetic.py)."""
     started_by = ContentType.objects.get_for_model(Referral)
     strategy = clock(Kind.STRATEGY_DISCUSSION)
     for referral in referrals:
         decided = referral.triaged_at
         needed = referral.decision == Referral.Decision.STRATEGY_DISCUSSION
+        if decided and needed:
+            continue
         yield Deadline(
             kind=Kind.STRATEGY_DISCUSSION,
             child_id=referral.child_id,
@@ -162,10 +165,7 @@ def _clocks(plan, referrals: list):
             started_by_id=str(referral.pk),
             starts_at=referral.received_at,
             **strategy.thresholds(referral.received_at),
-            met_at=decided + dt.timedelta(hours=rng.randrange(0, 6))
-            if decided and needed
-            else None,
-            not_required_at=decided if decided and not needed else None,
+            not_required_at=decided,
         )
 
 
@@ -174,6 +174,7 @@ def generate(plan) -> None:
     plan.counts["children"] = bulk_insert(Child, _children(plan, born))
     plan.counts["other names"] = bulk_insert(ChildAlias, _aliases(plan, born))
     referrals = list(_referrals(plan, born))
+    plan.referrals_by_pk = {referral.pk: referral for referral in referrals}
     plan.counts["referrals"] = bulk_insert(Referral, referrals)
     plan.counts["MARFs"] = bulk_insert(Marf, _marfs(plan, referrals))
     plan.counts["clocks"] = bulk_insert(Deadline, _clocks(plan, referrals))

@@ -15,7 +15,7 @@ from django.db import transaction
 from cse_framework.synthetic.models import SyntheticDataSet
 from cse_framework.synthetic.users import ensure_bench_users
 
-PARTS = ["referrals.synthetic", "cse_framework.audit.synthetic"]
+PARTS = ["referrals.synthetic", "strategy.synthetic", "cse_framework.audit.synthetic"]
 
 
 class RefusedError(Exception):
@@ -32,6 +32,7 @@ class Plan:
     rng: random.Random
     users: list = field(default_factory=list)
     child_ids: list = field(default_factory=list)
+    referrals_by_pk: dict = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
 

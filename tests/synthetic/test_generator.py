@@ -14,6 +14,7 @@ from cse_framework.synthetic.models import SyntheticDataSet
 from cse_framework.synthetic.users import bench_email
 from cse_framework.timescales.models import Deadline
 from referrals.models import Child, Marf, Referral
+from strategy.models import StrategyDiscussion, StrategyMeeting
 from tests.factories.referrals import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,11 +68,26 @@ def test_every_kind_of_object_is_produced():
         "referrals",
         "MARFs",
         "clocks",
+        "strategy discussions",
+        "participants",
+        "strategy meetings",
+        "agreed actions",
+        "strategy clocks",
         "access events",
     }
     assert Referral.objects.count() == plan.counts["referrals"] >= 40
     assert Marf.objects.count() == plan.counts["MARFs"] > 0
-    assert Deadline.objects.count() == plan.counts["clocks"] == plan.counts["referrals"]
+    assert Deadline.objects.count() == plan.counts["clocks"] + plan.counts["strategy clocks"]
+    # Every referral has its 24-hour clock; each discussion closed its referral's, when held.
+    assert Deadline.objects.filter(kind="strategy_discussion").count() == plan.counts["referrals"]
+    discussions = StrategyDiscussion.objects.all()
+    assert discussions.count() == plan.counts["strategy discussions"] > 0
+    for discussion in discussions[:5]:
+        met = Deadline.objects.get(kind="strategy_discussion", closed_by_id=str(discussion.pk))
+        assert met.met_at == discussion.held_at and met.started_by == discussion.referral
+    assert Deadline.objects.filter(kind="action").count() == plan.counts["agreed actions"] > 0
+    meetings = StrategyMeeting.objects.count()
+    assert Deadline.objects.filter(kind="strategy_meeting").count() == meetings
     # Every MARF belongs to a referral whose pathway needs one (1a).
     assert not Marf.objects.filter(referral__child_social_care="open").exists()
     # Name keys are set although the rows were bulk inserted, so matching finds them.
