@@ -169,6 +169,10 @@ SOCIAL_WORKER_EMAIL = "social.worker@example.org"
 
 REFERRER_EMAIL = "referrer@example.org"
 MASH_EMAIL = "mash.worker@example.org"
+MASH_MANAGER_EMAIL = "mash.manager@example.org"
+POLICE_EMAIL = "police.intel@example.org"
+HEALTH_EMAIL = "health.rep@example.org"
+SHIELD_WORKER_EMAIL = "shield.worker@example.org"
 
 # Fictional referrals in every state: (given, family, born, state, fields, indicators present).
 # States: draft, received, confirmed (child confirmed by MASH), awaiting (a decision waiting for
@@ -265,6 +269,50 @@ REFERRALS = [
             "_hours_ago": 20,  # its 24-hour clock is due soon
         },
         ["unknown_addresses"],
+    ),
+    # MASH decided each of these needs a strategy discussion (strategy/): one not yet held, one
+    # held that decided a meeting now arranged, one whose meeting was held and signed off.
+    (
+        "Harvey",
+        "Coldbrook",
+        (2011, 10, 3),
+        "strategy_discussion",
+        {
+            "child_social_care": "not_known",
+            "level_of_concern": "high",
+            "emergency": True,
+            "circumstances": "Seen with adults at a takeaway late at night, given alcohol.",
+            "_hours_ago": 6,
+        },
+        ["drugs_alcohol"],
+    ),
+    (
+        "Isla",
+        "Marchbank",
+        (2010, 5, 22),
+        "meeting_arranged",
+        {
+            "child_social_care": "not_known",
+            "level_of_concern": "high",
+            "emergency": True,
+            "circumstances": "Messages from an adult asking her to meet; new phone.",
+            "_hours_ago": 10,
+        },
+        ["unexplained_gifts"],
+    ),
+    (
+        "Noah",
+        "Ferncastle",
+        (2009, 12, 1),
+        "meeting_held",
+        {
+            "child_social_care": "not_known",
+            "level_of_concern": "high",
+            "emergency": True,
+            "circumstances": "Missing three nights; returned with injuries he will not explain.",
+            "_hours_ago": 40,
+        },
+        ["missing_overnight"],
     ),
     (
         "Lily-Rose",

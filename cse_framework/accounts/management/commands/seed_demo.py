@@ -15,6 +15,9 @@ from cse_framework.accounts.models import Agency, Team, User
 from referrals import services as referral_services
 from referrals import triage
 from referrals.models import Child, Referral
+from strategy import services as strategy_services
+
+STRATEGY_STATES = {"strategy_discussion", "meeting_arranged", "meeting_held"}
 
 
 class Command(BaseCommand):
@@ -124,12 +127,83 @@ class Command(BaseCommand):
             triage.team_set_decision_authorisation(
                 team=mash.team, by=mash, required=state == "awaiting"
             )
+            strategy = state in STRATEGY_STATES
             referral = triage.referral_triage(
                 referral=referral,
                 by=mash,
-                level_of_concern="medium",
-                decision=Referral.Decision.REFER_TO_SHIELD,
-                rationale="Several indicators present; Shield to assess (demo).",
+                level_of_concern="high" if strategy else "medium",
+                decision=Referral.Decision.STRATEGY_DISCUSSION
+                if strategy
+                else Referral.Decision.REFER_TO_SHIELD,
+                rationale="Several indicators present (demo).",
                 seen_version=referral.version,
             )
+            if strategy and state != "strategy_discussion":
+                self._seed_strategy(referral, state, users)
         triage.team_set_decision_authorisation(team=mash.team, by=mash, required=False)
+
+    def _seed_strategy(self, referral, state: str, users) -> None:
+        """A discussion held an hour after receipt that decided a meeting: arranged for
+        tomorrow, or held the next day, signed off and then amended."""
+        manager = users[demo.MASH_MANAGER_EMAIL]
+        police, health = users[demo.POLICE_EMAIL], users[demo.HEALTH_EMAIL]
+        held = referral.received_at + datetime.timedelta(hours=1)
+        discussion = strategy_services.discussion_record(
+            referral=referral,
+            by=manager,
+            held_at=held,
+            chair=manager,
+            participants=[
+                {"name": police.full_name, "agency": police.agency, "role": "Police"},
+                {"name": health.full_name, "agency": health.agency, "role": "Health"},
+            ],
+            not_compliant_reason="",
+            information_considered="The CSE1's indicators; police hold intelligence (demo).",
+            risk_to_others="May be used to introduce younger pupils (demo).",
+            outcomes=["section_47", "strategy_meeting"],
+            rationale="Risk of significant harm; agencies need to plan together (demo).",
+            actions=[
+                {
+                    "description": "Safety plan with the young person",
+                    "owner": users[demo.SHIELD_WORKER_EMAIL],
+                    "due_on": timezone.localdate() + datetime.timedelta(days=3),
+                }
+            ],
+        )
+        now = timezone.now()
+        meeting = strategy_services.meeting_schedule(
+            discussion=discussion,
+            by=manager,
+            scheduled_for=now + datetime.timedelta(days=1)
+            if state == "meeting_arranged"
+            else held + datetime.timedelta(hours=30),
+            venue="Municipal Buildings, meeting room 3 (demo)",
+            chair=manager,
+            invitees=[
+                {"user": police, "name": police.full_name, "agency": police.agency},
+                {"user": None, "name": "School nurse (demo)", "agency": health.agency},
+            ],
+        )
+        if state != "meeting_held":
+            return
+        invited = list(meeting.participants.all())
+        meeting = strategy_services.meeting_record_held(
+            meeting=meeting,
+            by=manager,
+            held_at=meeting.scheduled_for,
+            attendance={invited[0].pk: "present", invited[1].pk: "apologies"},
+            others=[],
+            not_compliant_reason="The school nurse was off sick; health briefed after (demo).",
+            minutes="Police shared intelligence about an address; school shared attendance.",
+            outcomes=["child_protection_conference"],
+            rationale="Continuing risk of significant harm (demo).",
+            actions=[],
+        )
+        meeting = strategy_services.record_sign_off(record=meeting, by=manager)
+        strategy_services.record_amend(
+            record=meeting,
+            by=manager,
+            changes={"minutes": meeting.minutes + " Health sent a written report."},
+            reason="The health report arrived after sign-off (demo).",
+            expected_version=meeting.version,
+        )
