@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
-.PHONY: run test setup lint smoke check-deploy bench clean
+.PHONY: run test setup lint smoke check-deploy bench bench-scan clean
 
 run:            ## set up and start the app on the embedded defaults (SQLite, filesystem broker)
 	@bash scripts/run.sh
@@ -24,3 +24,7 @@ clean:
 
 bench:          ## benchmark harness on PostgreSQL: make bench ARGS="--children 10000 100000"
 	@bash bench/run.sh $(ARGS)
+
+bench-scan:     ## the clock scan on 10,000 and 1,000,000 clocks (docs/performance.md)
+	@bash scripts/setup.sh >/dev/null
+	@.venv/bin/python bench/scan.py $(ARGS)

@@ -376,6 +376,8 @@ PAGES = [
         "mash_social_worker",
         CHILD_SEARCH_BORN,
     ),
+    Page("work list", "/work/", "mash_social_worker"),
+    Page("overdue dashboard", "/dashboards/overdue/", "service_manager"),
 ]
 
 
