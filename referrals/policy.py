@@ -1,5 +1,6 @@
 """Who may see and do what with the child register and referrals."""
 
+from django.apps import apps
 from django.db.models import Q
 
 from cse_framework import access
@@ -46,14 +47,23 @@ SECTION = Section(
 @access.register(Child)
 class ChildPolicy:
     """The register roles see every child; an allocated social worker sees the children
-    allocated to them; nobody else sees any."""
+    allocated to them, and a Shield worker the children they hold or have held; nobody else
+    sees any."""
 
     def scope(self, user, queryset):
         if user.has_role(*REGISTER_ROLES):
             return queryset
+        condition = Q(pk__in=[])
         if user.has_role(RoleCode.ALLOCATED_SOCIAL_WORKER):
-            return queryset.filter(allocated_social_worker=user)
-        return queryset.none()
+            condition |= Q(allocated_social_worker=user)
+        if user.has_role(RoleCode.SHIELD_WORKER):
+            # The children a Shield worker holds or has held (shield.models.Allocation).
+            condition |= Q(
+                pk__in=apps.get_model("shield", "Allocation")
+                .objects.filter(worker=user)
+                .values("child_id")
+            )
+        return queryset.filter(condition)
 
     def allows(self, user, action, obj) -> bool:
         if action == access.VIEW:

@@ -1,5 +1,10 @@
-"""Who may see and do what in Shield."""
+"""Who may see and do what in Shield. Every Shield record is about one child: the whole cohort is
+seen by the managers and MACSE; a Shield worker sees the children they hold or have held; an
+allocated social worker sees their own children."""
 
+from django.db.models import Q
+
+from cse_framework import access
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.navigation import Section
 
@@ -12,7 +17,95 @@ LANDING_ROLES = frozenset(
         RoleCode.SERVICE_MANAGER,
     }
 )
+# Who sees every child's Shield records.
+COHORT_ROLES = frozenset(
+    {
+        RoleCode.SHIELD_TEAM_MANAGER,
+        RoleCode.MASH_TEAM_MANAGER,
+        RoleCode.SERVICE_MANAGER,
+        RoleCode.MACSE_CHAIR,
+        RoleCode.MACSE_ADMINISTRATOR,
+    }
+)
+# Who completes a CSE2: the Shield worker, their manager, or the child's social worker (the
+# framework: "the Shield identified worker or a professional who knows the child well").
+ASSESS_ROLES = frozenset(
+    {RoleCode.SHIELD_WORKER, RoleCode.SHIELD_TEAM_MANAGER, RoleCode.ALLOCATED_SOCIAL_WORKER}
+)
+ALLOCATE_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER})
+OVERRIDE_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER})
+ASSESS = "assess"
+ALLOCATE = "allocate"
+OVERRIDE = "override"
 
 SECTION = Section(
     "Shield", "shield:index", LANDING_ROLES, "Shield casework, CSE2 assessments and MACSE plans"
 )
+
+
+def children_of(user) -> Q | None:
+    """The children whose Shield records ``user`` may see, as a condition on ``child``; None for
+    every child."""
+    if user.has_role(*COHORT_ROLES):
+        return None
+    from shield.models import Allocation
+
+    condition = Q(pk__in=[])
+    if user.has_role(RoleCode.SHIELD_WORKER):
+        condition |= Q(pk__in=Allocation.objects.filter(worker=user).values("child_id"))
+    if user.has_role(RoleCode.ALLOCATED_SOCIAL_WORKER):
+        condition |= Q(allocated_social_worker=user)
+    return condition
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """``condition`` on a child, as a condition on a row's ``<prefix>child``."""
+    result = Q()
+    result.connector, result.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            result.children.append(_prefixed(child, prefix))
+        else:
+            key, value = child
+            result.children.append((f"{prefix}child__{key}", value))
+    return result
+
+
+class ChildRecordPolicy:
+    """A Shield record is seen by whoever may see the child's Shield records; changes are for
+    the roles each action names."""
+
+    actions = {
+        ASSESS: ASSESS_ROLES,
+        ALLOCATE: ALLOCATE_ROLES,
+        OVERRIDE: OVERRIDE_ROLES,
+    }
+
+    def scope(self, user, queryset):
+        condition = children_of(user)
+        if condition is None:
+            return queryset
+        return queryset.filter(_prefixed(condition, ""))
+
+    def allows(self, user, action, obj) -> bool:
+        visible = self.scope(user, type(obj).objects.filter(pk=obj.pk)).exists()
+        if action == access.VIEW:
+            return visible
+        roles = self.actions.get(action)
+        return visible and roles is not None and user.has_role(*roles)
+
+
+def register_policies() -> None:
+    from shield import models
+
+    for model in (
+        models.ShieldCase,
+        models.Allocation,
+        models.Assessment,
+        models.BandOverride,
+        models.CaseNote,
+        models.Incident,
+        models.MissingEpisode,
+        models.Flag,
+    ):
+        access.register(model)(ChildRecordPolicy)

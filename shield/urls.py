@@ -1,5 +1,11 @@
-from cse_framework.views import landing_path
-from shield import policy
+"""Shield's pages: casework (queue, caseloads, cases, notes, chronology), the CSE2, and events
+(incidents, missing episodes, flags). Each area keeps its own routes."""
+
+from shield import assessment_urls, casework_urls, event_urls
 
 app_name = "shield"
-urlpatterns = [landing_path(policy)]
+urlpatterns = [
+    *casework_urls.urlpatterns,
+    *assessment_urls.urlpatterns,
+    *event_urls.urlpatterns,
+]

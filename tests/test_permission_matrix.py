@@ -21,6 +21,7 @@ from shield import policy as shield
 from strategy import policy as strategy
 from tests.factories.accounts import UserFactory
 from tests.factories.referrals import ChildFactory, make_meeting, make_received
+from tests.factories.shield import make_assessment, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +116,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("strategy:meeting-sign-off", "POST"): every(404, anonymous=302),
     ("strategy:meeting-amend", "GET"): every(404, anonymous=302),
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
+    # Shield records: the cohort roles see every child's; a worker only the children they hold.
+    ("shield:case-detail", "GET"): only(shield.COHORT_ROLES, denied=404),
+    ("shield:assessment-detail", "GET"): only(shield.COHORT_ROLES, denied=404),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
     ("intelligence:index", "GET"): only(intelligence.LANDING_ROLES),
     # API: 401 without credentials; lists are scoped (empty, not forbidden) for other roles.
@@ -180,6 +184,10 @@ def _url(name: str, objects: dict) -> str:
         return reverse(name, kwargs={"pk": objects["discussion"].pk})
     if name.startswith(("strategy:meeting-", "strategy-meeting-detail")):
         return reverse(name, kwargs={"pk": objects["meeting"].pk})
+    if name.startswith("shield:case-"):
+        return reverse(name, kwargs={"pk": objects["assessment"].child.shield_cases.get().pk})
+    if name.startswith("shield:assessment-"):
+        return reverse(name, kwargs={"pk": objects["assessment"].pk})
     if name == "notice-read":
         return reverse(name, kwargs={"pk": 999999})
     if name in ("timescales:take", "timescales:explain", "deadline-detail"):
@@ -229,6 +237,8 @@ def test_route_answers_each_role_as_the_matrix_says(route, method, client, clien
         "referral": _received_referral(),
     }
     objects["meeting"] = make_meeting()
+    case = make_case()
+    objects["assessment"] = make_assessment(case.child, case.worker)
     objects["discussion"] = objects["meeting"].discussion
     url = _url(route, objects)
     answers = {}

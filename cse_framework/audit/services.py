@@ -86,3 +86,19 @@ def record_unknown_path(request) -> AccessEvent | None:
         request_id=getattr(request, "request_id", "") or current_request_id(),
     )
     return _save(event)
+
+
+def record_refused_change(*, user, obj: models.Model, reason: str) -> AccessEvent:
+    """A refused attempt to change what may never change (a completed CSE2), from whatever path
+    it came: the pages, the API, or code. Written outside any request, so no address is known."""
+    return _save(
+        AccessEvent(
+            user=user if user is not None and user.is_authenticated else None,
+            action=AccessEvent.Action.DENY,
+            object_type=_object_type(obj),
+            object_id=str(obj.pk),
+            child_id=child_id_of(obj),
+            justification=reason,
+            request_id=current_request_id(),
+        )
+    )
