@@ -3,13 +3,14 @@
     make bench-scan                                   # both sizes, 15 timed runs each
     make bench-scan ARGS="--sizes 10000 --runs 5"     # a quick look
 
-The scan reads the clocks past each notice's threshold in one indexed query per kind (partial
-indexes `deadline_open_*`, on open clocks only), so its cost should not follow the number of
-Deadline rows. Each size gets a fresh database in a throwaway PostgreSQL cluster
-(var/scanbench/pgdata, never the harness's var/bench), filled by COPY with a mix of clocks: about
-85% closed (met or not required) and 15% open, due over the past 30 days and the next 60. Every
-notice an open clock's past thresholds call for is already written (the scan ran every minute
-until now), except for 20 fixed clocks that cross a threshold in the last minute before `now`,
+The scan reads the clocks with a notice still to write in one indexed query per kind (partial
+indexes `deadline_pending_*`, on open clocks whose notice level is below the kind's), so its
+cost should not follow the number of Deadline rows. Each size gets a fresh database in a
+throwaway PostgreSQL cluster (var/scanbench/pgdata, never the harness's var/bench), filled by
+COPY with a mix of clocks: about 85% closed (met or not required) and 15% open, due over the
+past 30 days and the next 60. Every notice an open clock's past thresholds call for is already
+written, with the clock's notice level (the scan ran every minute until now), except for 20
+fixed clocks that cross a threshold in the last minute before `now`,
 so each scan writes the same 20 notices at both sizes. Each timed scan runs in a transaction
 that is rolled back, so every run sees the same state. Also recorded: an idle scan a minute
 earlier (nothing due: only the three reads), the SQL queries of each, and EXPLAIN (ANALYZE) of
@@ -45,10 +46,11 @@ SIZES = (10_000, 1_000_000)
 MAX_RATIO = 3.0
 FRESH = {"due_soon": 8, "overdue": 6, "escalated_1": 6}  # clocks crossing a threshold at `now`
 INDEXES = {
-    "due_soon": "deadline_open_due_soon_at",
-    "overdue": "deadline_open_due_at",
-    "escalated_1": "deadline_open_escalate_at",
+    "due_soon": "deadline_pending_due_soon",
+    "overdue": "deadline_pending_overdue",
+    "escalated_1": "deadline_pending_escalation",
 }
+LEVELS = {"due_soon": 1, "overdue": 2, "escalated_1": 3}
 # A Wednesday in office hours (no EDT copies; the same recipients queries at every size).
 NOW = dt.datetime(2026, 11, 25, 11, 0, tzinfo=dt.UTC)
 OPEN_SHARE = 0.15
@@ -161,6 +163,7 @@ DEADLINE_COLUMNS = [
     "breach_reason_code",
     "breach_reason",
     "version",
+    "notice_level",
 ]
 NOTICE_COLUMNS = ["id", "kind", "deadline_id", "subject", "reference", "link", "created_at"]
 THRESHOLDS = (("due_soon", "due_soon_at"), ("overdue", "due_at"), ("escalated_1", "escalate_at"))
@@ -187,7 +190,9 @@ class Rows:
         self.notices.append("\t".join((*fields, f"Clock {clock_id}", "/notices/", self.created)))
         self.notices.append("\n")
 
-    def clock(self, kind, type_id, starts, length, team, owner, met=None, not_required=None):
+    def clock(
+        self, kind, type_id, starts, length, team, owner, met=None, not_required=None, level=0
+    ):
         self.counts["clocks"] += 1
         clock_id = self.counts["clocks"]
         marks = self.thresholds(starts, starts + length)
@@ -195,7 +200,7 @@ class Rows:
             (str(clock_id), kind, r"\N", str(type_id), str(clock_id))
             + tuple(_ts(at) for at in (starts, *(marks[t] for _, t in THRESHOLDS)))
             + (r"\N" if team is None else str(team), r"\N" if owner is None else str(owner))
-            + (_ts(met), _ts(not_required), r"\N", "", "", "", "1")
+            + (_ts(met), _ts(not_required), r"\N", "", "", "", "1", str(level))
         )
         self.deadlines.append("\t".join(fields))
         self.deadlines.append("\n")
@@ -213,7 +218,11 @@ class Rows:
         owner = rng.choice(self.teams[team]) if self.teams[team] and rng.random() < 0.5 else None
         if rng.random() < OPEN_SHARE:
             due = NOW + dt.timedelta(seconds=rng.uniform(-30 * 86400, 60 * 86400))
-            marks = self.clock(kind, rng.choice(self.types), due - length, length, team, owner)
+            passed = self.thresholds(due - length, due)
+            level = sum(passed[threshold] <= NOW for _, threshold in THRESHOLDS)
+            marks = self.clock(
+                kind, rng.choice(self.types), due - length, length, team, owner, level=level
+            )
             for notice_kind, threshold in THRESHOLDS:
                 if marks[threshold] <= NOW:
                     self.notice(marks["id"], notice_kind)
@@ -238,7 +247,13 @@ class Rows:
                 owner = worker if index % 2 else None
                 starts = crossed - length * shares[notice_kind]
                 marks = self.clock(
-                    "strategy_discussion", self.types[0], starts, length, team, owner
+                    "strategy_discussion",
+                    self.types[0],
+                    starts,
+                    length,
+                    team,
+                    owner,
+                    level=position,
                 )
                 for earlier in list(FRESH)[:position]:
                     self.notice(marks["id"], earlier)
@@ -295,7 +310,7 @@ def explain(kind: str, threshold: str) -> dict:
 
     from cse_framework.timescales.scan import BATCH, due_for
 
-    sql, params = due_for(kind, threshold, NOW)[:BATCH].query.sql_with_params()
+    sql, params = due_for(threshold, LEVELS[kind], NOW)[:BATCH].query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
@@ -318,13 +333,13 @@ def explain(kind: str, threshold: str) -> dict:
         "expected_index": INDEXES[kind],
         "uses_own_index": INDEXES[kind] in indexes,
         "uses_partial_index": not seq_scan
-        and any(name.startswith("deadline_open_") for name in indexes),
+        and any(name.startswith(("deadline_pending_", "deadline_open_")) for name in indexes),
         # Open clocks past the threshold read through the index, with or without the notice.
         "clock_rows_read": sum(
             (node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0))
             * node.get("Actual Loops", 1)
             for node in on_clocks
-            if node.get("Index Name", "").startswith("deadline_open_")
+            if node.get("Index Name", "").startswith(("deadline_pending_", "deadline_open_"))
         ),
         "rows_returned": plan[0]["Plan"].get("Actual Rows"),
         "execution_ms": round(plan[0]["Execution Time"], 3),
@@ -401,7 +416,7 @@ def measure(size: int, seed: int, runs: int, warmup: int) -> dict:
         "idle_queries": len(idle_queries),
         "idle_read_queries": reads(idle_queries),
         "wrong_runs": wrong,
-        "explain": {kind: explain(kind, threshold) for kind, threshold in STEPS},
+        "explain": {kind: explain(kind, threshold) for kind, threshold, _level in STEPS},
         "setup_s": {
             "migrate": round(migrated - started, 1),
             "load": round(loaded - migrated, 1),

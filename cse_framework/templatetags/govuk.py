@@ -91,3 +91,19 @@ def breach_reason_label(code: str) -> str:
     from cse_framework.timescales.models import Deadline
 
     return Deadline.BreachReason(code).label if code else "No reason given yet"
+
+
+MONTHS = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@register.filter
+def london(value, with_year: bool = True) -> str:
+    """A moment in Europe/London time, "5 Nov 2026 14:30" ("5 Nov 14:30" with False): the
+    date filter's "j M Y H:i" at a fraction of its cost, for long lists."""
+    if not value:
+        return ""
+    from cse_framework.timescales.working_time import LONDON
+
+    local = value.astimezone(LONDON)
+    year = f" {local.year}" if with_year else ""
+    return f"{local.day} {MONTHS[local.month]}{year} {local.hour:02d}:{local.minute:02d}"

@@ -62,6 +62,10 @@ class Deadline(models.Model):
         RECORDING_DELAY = "recording_delay", "Done on time but recorded late"
         OTHER = "other", "Other"
 
+    # How far the scan's notices for this clock have gone (0 none, 1 due soon, 2 overdue,
+    # 3 escalated): the scan reads only clocks with a notice still to write, so its work follows
+    # the notices due, not the number of clocks.
+    notice_level = models.PositiveSmallIntegerField(default=0)
     breach_reason_code = models.CharField(max_length=30, choices=BreachReason.choices, blank=True)
     breach_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -70,13 +74,25 @@ class Deadline(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(met_at__isnull=True, not_required_at__isnull=True),
+                name="deadline_open_due_at",
+            ),
+            # The scan's reads: open clocks with the notice of each level still to write.
             *(
                 models.Index(
-                    fields=[threshold],
-                    condition=models.Q(met_at__isnull=True, not_required_at__isnull=True),
-                    name=f"deadline_open_{threshold}",
+                    fields=[threshold, "id"],
+                    condition=models.Q(
+                        met_at__isnull=True, not_required_at__isnull=True, notice_level__lt=level
+                    ),
+                    name=f"deadline_pending_{name}",
                 )
-                for threshold in ("due_soon_at", "due_at", "escalate_at")
+                for level, name, threshold in (
+                    (1, "due_soon", "due_soon_at"),
+                    (2, "overdue", "due_at"),
+                    (3, "escalation", "escalate_at"),
+                )
             ),
             models.Index(fields=["started_by_type", "started_by_id"], name="deadline_started_by"),
         ]

@@ -1,10 +1,11 @@
 """The scan: reminders and escalations of every clock, written once each (architecture.md).
 
 Run every minute by Celery beat with ``now`` as a parameter. For each kind of notice it reads the
-open clocks past that notice's threshold that do not have it yet: one indexed query per kind,
-whatever the number of clocks. Each notice is written in its own savepoint under a unique
-constraint (clock, kind), so a worker that was down catches up on its next run, and two workers
-at once still write each notice once.
+open clocks past that notice's threshold whose notices have not reached it (``notice_level``):
+one query per kind, on a partial index that holds only the clocks with that notice still to
+write, so the work follows the notices due, whatever the number of clocks. Each notice is
+written in its own savepoint under a unique constraint (clock, kind), so a worker that was down
+catches up on its next run, and two workers at once still write each notice once.
 """
 
 import datetime as dt
@@ -24,21 +25,33 @@ MANAGER_ROLES = (
     RoleCode.SHIELD_TEAM_MANAGER,
     RoleCode.SERVICE_MANAGER,
 )
+# (kind of notice, the threshold that calls for it, the notice level it brings the clock to)
 STEPS = [
-    (Notice.Kind.DUE_SOON, "due_soon_at"),
-    (Notice.Kind.OVERDUE, "due_at"),
-    (Notice.Kind.ESCALATED, "escalate_at"),
+    (Notice.Kind.DUE_SOON, "due_soon_at", 1),
+    (Notice.Kind.OVERDUE, "due_at", 2),
+    (Notice.Kind.ESCALATED, "escalate_at", 3),
 ]
 
 
-def due_for(kind: str, threshold: str, now: dt.datetime):
-    """Open clocks past ``threshold`` without a notice of ``kind``."""
+def due_for(threshold: str, level: int, now: dt.datetime):
+    """Open clocks past ``threshold`` whose notices have not reached ``level``."""
     clocks = Deadline.objects.filter(
-        met_at__isnull=True, not_required_at__isnull=True, **{f"{threshold}__lte": now}
-    ).exclude(notices__kind=kind)
-    if kind == Notice.Kind.DUE_SOON:
-        clocks = clocks.filter(due_at__gt=now)  # already overdue: the overdue notice says it
-    return clocks.select_related("owner", "owning_team").prefetch_related("started_by")
+        met_at__isnull=True,
+        not_required_at__isnull=True,
+        notice_level__lt=level,
+        **{f"{threshold}__lte": now},
+    )
+    return (
+        clocks.select_related("owner", "owning_team")
+        .prefetch_related("started_by")
+        .order_by(threshold, "id")
+    )
+
+
+def _raise_level(deadline: Deadline, level: int) -> None:
+    if deadline.notice_level < level:
+        deadline.notice_level = level
+        deadline.save(update_fields=["notice_level"])
 
 
 def recipients(deadline: Deadline, kind: str, now: dt.datetime) -> list[User]:
@@ -75,10 +88,14 @@ def _write(deadline: Deadline, kind: str, now: dt.datetime) -> bool:
 
 
 def scan(*, now: dt.datetime) -> dict[str, int]:
-    """Write every notice that is due at ``now``; how many of each kind were written."""
+    """Write every notice that is due at ``now``; how many of each kind were written. A clock
+    already overdue gets no "due soon" reminder: the overdue notice says it."""
     written = {}
-    for kind, threshold in STEPS:
-        written[kind] = sum(
-            _write(deadline, kind, now) for deadline in due_for(kind, threshold, now)[:BATCH]
-        )
+    for kind, threshold, level in STEPS:
+        count = 0
+        for deadline in due_for(threshold, level, now)[:BATCH]:
+            if not (kind == Notice.Kind.DUE_SOON and deadline.due_at <= now):
+                count += _write(deadline, kind, now)
+            _raise_level(deadline, level)
+        written[kind] = count
     return written

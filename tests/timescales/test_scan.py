@@ -209,3 +209,16 @@ def test_a_worker_stopped_while_clocks_breach_catches_up_once(referrer, teams):
         assert sorted(emails.values_list("recipient", flat=True)) == people, output
         assert len(people) == 2  # the MASH team: its worker and its manager
         assert set(emails.values_list("status", "attempts")) == {(OutboxMessage.Status.SENT, 1)}
+
+
+def test_a_clock_notified_is_not_read_again(referrer, teams):
+    """The reads hold only clocks with a notice still to write: after a scan, none."""
+    from cse_framework.timescales.scan import STEPS, due_for
+
+    for _ in range(5):
+        make_received(referrer, now=_at(2026, 11, 20, 16, 55))
+    now = _at(2026, 11, 23, 9, 0)
+    assert scan(now=now) == {"due_soon": 0, "overdue": 5, "escalated_1": 5}
+    assert [due_for(threshold, level, now).count() for _, threshold, level in STEPS] == [0, 0, 0]
+    assert set(Deadline.objects.values_list("notice_level", flat=True)) == {3}
+    assert scan(now=now) == NOTHING
