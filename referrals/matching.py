@@ -74,28 +74,36 @@ def _candidate_queries(description: Description):
         # Narrowed by the first name's key when there is one: a common last name is shared by
         # hundreds of children, and the best few of them by similarity alone may be the wrong ones.
         same_given = {"given_name_key": given_key} if given_key else {}
-        similar = (
-            current.filter(
-                family_name__trigram_similar=description.family_name, **near, **same_given
-            )
-            .annotate(similarity=TrigramSimilarity("family_name", description.family_name))
-            .order_by("-similarity")
-        )
+        similar = current.filter(
+            family_name__trigram_similar=description.family_name, **near, **same_given
+        ).order_by(TrigramSimilarity("family_name", description.family_name).desc())
         yield similar.values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
 
 
-def _candidates(description: Description) -> list[tuple[Child, list[str]]]:
-    """A bounded number of children from each kind of candidate, each with its aliases' names:
-    a fixed number of queries."""
-    ids = set()
-    for query in _candidate_queries(description):
-        ids.update(
-            query if query.query.is_sliced else query.values_list("pk", flat=True)[:CANDIDATES]
-        )
+def _candidate_ids(description: Description) -> set:
+    """The ids from every kind of candidate, a bounded number from each: on PostgreSQL in one
+    query (a UNION of the small indexed queries), elsewhere one query each."""
+    queries = [
+        query if query.query.is_sliced else query.values_list("pk", flat=True)[:CANDIDATES]
+        for query in _candidate_queries(description)
+    ]
+    if not queries:
+        return set()
+    if connection.vendor == "postgresql":
+        return set(queries[0].union(*queries[1:]))
+    return {pk for query in queries for pk in query}
+
+
+def _candidates(description: Description, among=None) -> list[tuple[Child, list[str]]]:
+    """The candidates (only those in ``among``, the children the caller may see, when given),
+    each with its aliases' names: a fixed number of queries."""
+    ids = _candidate_ids(description)
+    children = list((Child.objects.all() if among is None else among).filter(pk__in=ids))
     aliases = defaultdict(list)
-    for child_id, name in ChildAlias.objects.filter(child_id__in=ids).values_list("child", "name"):
+    names = ChildAlias.objects.filter(child_id__in=[child.pk for child in children])
+    for child_id, name in names.values_list("child", "name"):
         aliases[child_id].append(name)
-    return [(child, aliases[child.pk]) for child in Child.objects.filter(pk__in=ids)]
+    return [(child, aliases[child.pk]) for child in children]
 
 
 def _described_names(description: Description) -> tuple[list[str], bool]:
@@ -148,11 +156,15 @@ def score(description: Description, child: Child, aliases=(), described=None) ->
     return match
 
 
-def find_matches(description: Description, *, threshold: int = MATCH_THRESHOLD, limit: int = 5):
-    """The best matches at or above ``threshold``, best first."""
+def find_matches(
+    description: Description, *, threshold: int = MATCH_THRESHOLD, limit: int = 5, among=None
+):
+    """The best matches at or above ``threshold``, best first; only children in ``among`` (a
+    queryset of those the caller may see) when given."""
     described = _described_names(description)
     scored = [
-        score(description, child, aliases, described) for child, aliases in _candidates(description)
+        score(description, child, aliases, described)
+        for child, aliases in _candidates(description, among)
     ]
     found = [match for match in scored if match.score >= threshold]
     found.sort(key=lambda match: (-match.score, match.child.family_name, str(match.child.pk)))

@@ -36,13 +36,12 @@ SEARCH_RESULTS = 10  # the closest; a worker narrows with a date of birth or pos
 def child_search(*, user, description: matching.Description, limit: int = SEARCH_RESULTS):
     """The register's children that may be the described one, best first (a fixed number of
     queries, whatever the register's size); only those the user may see."""
-    found = matching.find_matches(description, threshold=matching.SEARCH_THRESHOLD, limit=limit)
-    allowed = set(
-        child_list(user=user)
-        .filter(pk__in=[m.child.pk for m in found])
-        .values_list("pk", flat=True)
+    return matching.find_matches(
+        description,
+        threshold=matching.SEARCH_THRESHOLD,
+        limit=limit,
+        among=child_list(user=user).order_by(),
     )
-    return [m for m in found if m.child.pk in allowed]
 
 
 def open_clocks(referrals, kind: str) -> dict:
