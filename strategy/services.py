@@ -78,6 +78,12 @@ def _decision_errors(*, outcomes, actions) -> dict:
     return errors
 
 
+def _in_form_order(model, outcomes) -> list[str]:
+    """The outcomes in the order the form lists them (so pages read as the form did)."""
+    order = list(model.Outcome.values)
+    return sorted(set(outcomes), key=order.index)
+
+
 def _took_part(agencies) -> dict:
     kinds = {agency.kind for agency in agencies}
     return {
@@ -141,7 +147,7 @@ def discussion_record(
         not_compliant_reason=not_compliant_reason,
         information_considered=information_considered,
         risk_to_others=risk_to_others,
-        outcomes=sorted(outcomes),
+        outcomes=_in_form_order(StrategyDiscussion, outcomes),
         rationale=rationale,
         recorded_by=by,
         recorded_at=now,
@@ -272,7 +278,7 @@ def meeting_record_held(
         setattr(meeting, field, value)
     meeting.not_compliant_reason = not_compliant_reason
     meeting.minutes = minutes
-    meeting.outcomes = sorted(outcomes)
+    meeting.outcomes = _in_form_order(StrategyMeeting, outcomes)
     meeting.rationale = rationale
     meeting.recorded_by = by
     meeting.recorded_at = now

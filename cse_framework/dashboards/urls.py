@@ -1,11 +1,10 @@
 from django.urls import path
 
-from cse_framework.dashboards import policy, views
-from cse_framework.views import landing_path
+from cse_framework.dashboards import views
 
 app_name = "dashboards"
 urlpatterns = [
-    landing_path(policy),
+    path("", views.index, name="index"),
     path("overdue/", views.overdue, name="overdue"),
     path("overdue.csv", views.overdue_csv, name="overdue-csv"),
 ]

@@ -13,12 +13,23 @@ from django.utils import timezone
 from cse_framework import access
 from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record_view
+from cse_framework.dashboards import policy as dashboards_policy
 from cse_framework.dashboards.forms import OverdueFilterForm
 from cse_framework.timescales import policy, selectors
 from strategy.models import StrategyDiscussion
 
 PAGE_SIZE = 25
 MONTH, QUARTER = dt.timedelta(days=30), dt.timedelta(days=91)
+
+
+def index(request):
+    """The dashboards this user may open."""
+    access.require_roles(request.user, dashboards_policy.LANDING_ROLES)
+    context = {
+        "section": dashboards_policy.SECTION,
+        "overdue": access.has_role(request.user, policy.MANAGER_ROLES),
+    }
+    return render(request, "dashboards/index.html", context)
 
 
 def overdue(request):
