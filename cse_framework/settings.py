@@ -327,6 +327,11 @@ SPECTACULAR_SETTINGS = {
         "EthnicityEnum": "referrals.models.Ethnicity",
         "GenderEnum": "referrals.models.Child.Gender",
         "YesNoNotKnownEnum": "referrals.models.YesNoNotKnown",
+        "FlagKindEnum": "shield.models.Flag.Kind",
+        "AssessmentKindEnum": "shield.models.Assessment.Kind",
+        "ClockKindEnum": "cse_framework.timescales.clocks.Kind",
+        "NoticeKindEnum": "cse_framework.notices.models.Notice.Kind",
+        "BandEnum": "shield.models.scheme.BandCode",
     },
 }
 

@@ -8,6 +8,8 @@ from cse_framework import views
 from cse_framework.notices.api import NoticeViewSet
 from cse_framework.timescales.api import DeadlineViewSet
 from referrals.api import ChildViewSet, ReferralViewSet
+from shield.api import AssessmentViewSet, SchemeViewSet
+from shield.event_api import FlagViewSet, IncidentViewSet, MissingEpisodeViewSet
 from strategy.api import DiscussionViewSet, MeetingViewSet
 
 router = DefaultRouter()
@@ -17,6 +19,11 @@ router.register("deadlines", DeadlineViewSet, basename="deadline")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("strategy-discussions", DiscussionViewSet, basename="strategy-discussion")
 router.register("strategy-meetings", MeetingViewSet, basename="strategy-meeting")
+router.register("flags", FlagViewSet, basename="flag")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("missing-episodes", MissingEpisodeViewSet, basename="missing-episode")
+router.register("cse2-schemes", SchemeViewSet, basename="cse2-scheme")
+router.register("cse2-assessments", AssessmentViewSet, basename="cse2-assessment")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"

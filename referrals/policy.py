@@ -44,6 +44,11 @@ SECTION = Section(
 )
 
 
+def held_children(user):
+    """The ids of the children a Shield worker holds or has held (shield.models.Allocation)."""
+    return apps.get_model("shield", "Allocation").objects.filter(worker=user).values("child_id")
+
+
 @access.register(Child)
 class ChildPolicy:
     """The register roles see every child; an allocated social worker sees the children
@@ -58,11 +63,7 @@ class ChildPolicy:
             condition |= Q(allocated_social_worker=user)
         if user.has_role(RoleCode.SHIELD_WORKER):
             # The children a Shield worker holds or has held (shield.models.Allocation).
-            condition |= Q(
-                pk__in=apps.get_model("shield", "Allocation")
-                .objects.filter(worker=user)
-                .values("child_id")
-            )
+            condition |= Q(pk__in=held_children(user))
         return queryset.filter(condition)
 
     def allows(self, user, action, obj) -> bool:
@@ -81,8 +82,8 @@ AWAITING_MASH = {Referral.Status.RECEIVED, Referral.Status.AWAITING_AUTHORISATIO
 @access.register(Referral)
 class ReferralPolicy:
     """MASH and EDT see every submitted referral; an allocated social worker those routed to
-    them; a referrer only their own and their agency's. A draft is seen only by whoever is
-    writing it."""
+    them; a Shield worker those about the children they hold or have held; a referrer only their
+    own and their agency's. A draft is seen only by whoever is writing it."""
 
     def scope(self, user, queryset):
         if user.has_role(*REGISTER_ROLES):
@@ -93,6 +94,10 @@ class ReferralPolicy:
         own = queryset.filter(referrer=user) | queryset.filter(taken_by=user)
         if user.has_role(RoleCode.ALLOCATED_SOCIAL_WORKER):
             own = own | queryset.filter(routed_to=user)
+        if user.has_role(RoleCode.SHIELD_WORKER):
+            own = own | queryset.filter(child_id__in=held_children(user)).exclude(
+                status=Referral.Status.DRAFT
+            )
         if user.agency_id:
             own = own | queryset.filter(referrer_agency_id=user.agency_id, taken_by=None)
         return own

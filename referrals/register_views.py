@@ -15,6 +15,7 @@ from cse_framework.forms import add_service_errors
 from referrals import matching, policy, register, selectors
 from referrals.forms import DETAIL_FORMS, ChildForm, ChildSearchForm, MergeForm
 from referrals.models import Child
+from shield.event_selectors import current_flags
 
 PAGE_SIZE = 25
 
@@ -65,6 +66,7 @@ def child_detail(request, pk):
         "identifiers": list(child.identifiers.all()),
         "referrals": list(selectors.child_history(child)) if is_register else [],
         "merges": list(child.merges_kept.select_related("merged", "merged_by")),
+        "flags": current_flags(child.pk),
         "can_change": access.check(request.user, access.CHANGE, child),
         "can_merge": access.check(request.user, policy.MERGE, child),
         "detail_forms": {key: title for key, (_, title) in DETAIL_FORMS.items()},

@@ -27,6 +27,7 @@ from referrals.forms import (
 )
 from referrals.models import Child, Marf, Referral
 from referrals.views import _present_indicators
+from shield.event_selectors import current_flags
 
 QUEUE_PAGE_SIZE = 25
 
@@ -126,6 +127,7 @@ def _page(request, referral: Referral, *, status: int = 200, **forms):
         "matches": matches,
         "search_results": search_results,
         "history": history,
+        "flags": current_flags(referral.child_id),
         "deadlines": list(selectors.referral_deadlines(referral)),
         "can_record_placing_contact": access.check(user, policy.PLACING_AUTHORITY, referral),
         "contacts": list(referral.placing_authority_contacts.select_related("recorded_by")),

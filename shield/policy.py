@@ -25,6 +25,8 @@ COHORT_ROLES = frozenset(
         RoleCode.SERVICE_MANAGER,
         RoleCode.MACSE_CHAIR,
         RoleCode.MACSE_ADMINISTRATOR,
+        # Police take part in every case at MACSE and set the police CSE flag (D2, section 2.1).
+        RoleCode.POLICE_INTELLIGENCE_OFFICER,
     }
 )
 # Who completes a CSE2: the Shield worker, their manager, or the child's social worker (the
@@ -33,6 +35,10 @@ ASSESS_ROLES = frozenset(
     {RoleCode.SHIELD_WORKER, RoleCode.SHIELD_TEAM_MANAGER, RoleCode.ALLOCATED_SOCIAL_WORKER}
 )
 ALLOCATE_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER})
+# Who writes case notes: those who work the case.
+NOTE_ROLES = ASSESS_ROLES
+# Who sees any worker's caseload (a worker sees their own).
+CASELOAD_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER, RoleCode.SERVICE_MANAGER})
 OVERRIDE_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER})
 ASSESS = "assess"
 ALLOCATE = "allocate"
@@ -81,11 +87,14 @@ class ChildRecordPolicy:
         OVERRIDE: OVERRIDE_ROLES,
     }
 
+    # The path from a row to its child, where it is not the row's own ``child``.
+    paths = {"BandOverride": "assessment__"}
+
     def scope(self, user, queryset):
         condition = children_of(user)
         if condition is None:
             return queryset
-        return queryset.filter(_prefixed(condition, ""))
+        return queryset.filter(_prefixed(condition, self.paths.get(queryset.model.__name__, "")))
 
     def allows(self, user, action, obj) -> bool:
         visible = self.scope(user, type(obj).objects.filter(pk=obj.pk)).exists()

@@ -3,7 +3,7 @@
 from cse_framework import access
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.navigation import Section
-from referrals.policy import REGISTER_ROLES, TRIAGE_ROLES
+from referrals.policy import REGISTER_ROLES, TRIAGE_ROLES, held_children
 from strategy.models import StrategyDiscussion, StrategyMeeting
 
 LANDING_ROLES = frozenset(
@@ -39,11 +39,18 @@ def can_amend(user, record) -> bool:
 @access.register(StrategyDiscussion)
 @access.register(StrategyMeeting)
 class StrategyRecordPolicy:
-    """The register's roles see every discussion and meeting; nobody else yet (police and
-    health partners' views come with their own issues)."""
+    """The register's roles see every discussion and meeting, and a Shield worker those about
+    the children they hold or have held; nobody else yet (police and health partners' views
+    come with their own issues)."""
 
     def scope(self, user, queryset):
-        return queryset if user.has_role(*REGISTER_ROLES) else queryset.none()
+        if user.has_role(*REGISTER_ROLES):
+            return queryset
+        if user.has_role(RoleCode.SHIELD_WORKER):
+            return queryset.filter(child_id__in=held_children(user))
+        return queryset.none()
 
     def allows(self, user, action, obj) -> bool:
-        return action == access.VIEW and user.has_role(*REGISTER_ROLES)
+        return (
+            action == access.VIEW and self.scope(user, type(obj).objects.filter(pk=obj.pk)).exists()
+        )

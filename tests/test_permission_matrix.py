@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from cse_framework.accounts.models import Agency
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.policy import AUDITOR_ROLES
 from cse_framework.dashboards import policy as dashboards
@@ -19,7 +20,7 @@ from macse import policy as macse
 from referrals import policy as referrals
 from shield import policy as shield
 from strategy import policy as strategy
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import AgencyFactory, UserFactory
 from tests.factories.referrals import ChildFactory, make_meeting, make_received
 from tests.factories.shield import make_assessment, make_case
 
@@ -43,6 +44,10 @@ TEAM_MANAGERS = set(referrals.REGISTER_ROLES) & {
     RoleCode.SHIELD_TEAM_MANAGER,
 }
 PUBLIC_PAGE = every(200, anonymous=200)
+# Of those who see every child's Shield records: who records events, who decides flags.
+SHIELD_RECORDERS = shield.COHORT_ROLES & shield.ASSESS_ROLES
+AGENCY_FLAG_DECIDERS = {RoleCode.SHIELD_TEAM_MANAGER, RoleCode.MACSE_CHAIR}
+FLAG_DECIDERS = AGENCY_FLAG_DECIDERS | {RoleCode.POLICE_INTELLIGENCE_OFFICER}
 
 # (route name, method) -> expected status per role. Detail routes get a real object's id.
 MATRIX: dict[tuple[str, str], dict] = {
@@ -118,7 +123,57 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("shield:index", "GET"): only(shield.LANDING_ROLES),
     # Shield records: the cohort roles see every child's; a worker only the children they hold.
     ("shield:case-detail", "GET"): only(shield.COHORT_ROLES, denied=404),
+    # Casework: a Shield team manager allocates (an empty POST is a form with errors); the
+    # managers see any caseload, a worker their own (the matrix's case is another worker's);
+    # notes are written by those who assess, a draft only by its author; the chronology and
+    # its print are the child's Shield records.
+    ("shield:case-allocate", "GET"): only(shield.ALLOCATE_ROLES, denied=404),
+    ("shield:case-allocate", "POST"): only(shield.ALLOCATE_ROLES, denied=404),
+    ("shield:caseload", "GET"): only(
+        {RoleCode.SHIELD_TEAM_MANAGER, RoleCode.SERVICE_MANAGER}, denied=404
+    ),
+    ("shield:caseload-mine", "GET"): only({RoleCode.SHIELD_WORKER, RoleCode.SHIELD_TEAM_MANAGER}),
+    ("shield:case-note-new", "GET"): only(SHIELD_RECORDERS, denied=404),
+    ("shield:case-note-edit", "GET"): every(404, anonymous=302),
+    ("shield:case-note-correct", "GET"): only(SHIELD_RECORDERS, denied=404),
+    ("shield:chronology", "GET"): only(shield.COHORT_ROLES, denied=404),
+    ("shield:chronology-print", "GET"): only(shield.COHORT_ROLES, denied=404),
     ("shield:assessment-detail", "GET"): only(shield.COHORT_ROLES, denied=404),
+    # The CSE2 pages: started and corrected by those who assess and see the child (an empty
+    # POST is a form with errors); the matrix's CSE2 is completed, so its edit page is 404 for
+    # everyone; a Shield team manager overrides the band; compare and print are reads.
+    ("shield:assessment-new", "GET"): only(SHIELD_RECORDERS, denied=404),
+    ("shield:assessment-new", "POST"): only(SHIELD_RECORDERS, denied=404),
+    ("shield:assessment-edit", "GET"): every(404, anonymous=302),
+    ("shield:assessment-correct", "POST"): only(SHIELD_RECORDERS, allowed=302, denied=404),
+    ("shield:assessment-override", "GET"): only(shield.OVERRIDE_ROLES, denied=404),
+    ("shield:assessment-override", "POST"): only(shield.OVERRIDE_ROLES, denied=404),
+    ("shield:assessment-compare", "GET"): only(shield.COHORT_ROLES, denied=404),
+    ("shield:assessment-print", "GET"): only(shield.COHORT_ROLES, denied=404),
+    # A child's events: seen by whoever sees the child's Shield records; incidents and missing
+    # episodes recorded by those who assess; flags decided by the police (the chair) or the
+    # partnership (a Shield team manager). The matrix's child is held by another worker.
+    ("shield:events", "GET"): only(shield.COHORT_ROLES, denied=404),
+    ("shield:incident-new", "GET"): only(SHIELD_RECORDERS, denied=404),
+    ("shield:incident-detail", "GET"): only(shield.COHORT_ROLES, denied=404),
+    ("shield:missing-new", "GET"): only(SHIELD_RECORDERS, denied=404),
+    ("shield:missing-edit", "GET"): only(SHIELD_RECORDERS, denied=404),
+    ("shield:flag-new", "GET"): only(FLAG_DECIDERS, denied=404),
+    # The flag is another agency's: a partnership decision.
+    # The flag removed here is another agency's: a partnership decision, not the police's.
+    ("shield:flag-remove", "GET"): only(AGENCY_FLAG_DECIDERS, denied=404),
+    # The same in the API; an empty body is a field-level 400 for those who may create.
+    ("flag-list", "GET"): every(200, anonymous=401),
+    ("flag-list", "POST"): only(
+        FLAG_DECIDERS | {RoleCode.POLICE_INTELLIGENCE_OFFICER}, allowed=400, anonymous=401
+    ),
+    ("flag-detail", "GET"): only(shield.COHORT_ROLES, denied=404, anonymous=401),
+    ("incident-list", "GET"): every(200, anonymous=401),
+    ("incident-list", "POST"): only(shield.ASSESS_ROLES, allowed=400, anonymous=401),
+    ("incident-detail", "GET"): only(shield.COHORT_ROLES, denied=404, anonymous=401),
+    ("missing-episode-list", "GET"): every(200, anonymous=401),
+    ("missing-episode-list", "POST"): only(shield.ASSESS_ROLES, allowed=400, anonymous=401),
+    ("missing-episode-detail", "GET"): only(shield.COHORT_ROLES, denied=404, anonymous=401),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
     ("intelligence:index", "GET"): only(intelligence.LANDING_ROLES),
     # API: 401 without credentials; lists are scoped (empty, not forbidden) for other roles.
@@ -139,6 +194,21 @@ MATRIX: dict[tuple[str, str], dict] = {
     ),
     ("strategy-meeting-list", "GET"): every(200, anonymous=401),
     ("strategy-meeting-detail", "GET"): only(referrals.REGISTER_ROLES, denied=404, anonymous=401),
+    # The CSE2's schemes are reference data; assessments are Shield records (scoped, 404).
+    ("cse2-scheme-list", "GET"): every(200, anonymous=401),
+    ("cse2-scheme-detail", "GET"): every(200, anonymous=401),
+    ("cse2-assessment-list", "GET"): every(200, anonymous=401),
+    # An empty body: field-level 400 for those who complete a CSE2, 403 for the others.
+    ("cse2-assessment-list", "POST"): only(shield.ASSESS_ROLES, allowed=400, anonymous=401),
+    ("cse2-assessment-detail", "GET"): only(shield.COHORT_ROLES, denied=404, anonymous=401),
+    # The assessment is completed: those who see it and assess are refused the change (409);
+    # completing needs the version read (400); everyone else gets 404.
+    ("cse2-assessment-draft", "POST"): only(
+        shield.COHORT_ROLES & shield.ASSESS_ROLES, allowed=409, denied=404, anonymous=401
+    ),
+    ("cse2-assessment-complete", "POST"): only(
+        shield.COHORT_ROLES & shield.ASSESS_ROLES, allowed=400, denied=404, anonymous=401
+    ),
     ("notice-read", "POST"): every(404, anonymous=401),
     ("api-schema", "GET"): every(200, anonymous=401),
     ("api-docs", "GET"): every(200, anonymous=401),
@@ -175,6 +245,71 @@ def _client_for(role, client, client_for):
     return client if role == ANONYMOUS else client_for(role)
 
 
+CSE2_ASSESSMENT_ROUTES = {
+    "cse2-assessment-detail",
+    "cse2-assessment-draft",
+    "cse2-assessment-complete",
+}
+
+
+def _shield_url(name: str, assessment) -> str | None:
+    if name.startswith("shield:case-"):
+        return reverse(name, kwargs={"pk": assessment.child.shield_cases.get().pk})
+    if name in ("shield:assessment-new", "shield:assessment-compare"):
+        return reverse(name, kwargs={"child_pk": assessment.child_id})
+    if name.startswith("shield:assessment-") or name in CSE2_ASSESSMENT_ROUTES:
+        return reverse(name, kwargs={"pk": assessment.pk})
+    if name == "cse2-scheme-detail":
+        return reverse(name, kwargs={"pk": assessment.scheme_id})
+    return None
+
+
+SHIELD_CHILD_ROUTES = {
+    "shield:events",
+    "shield:incident-new",
+    "shield:missing-new",
+    "shield:flag-new",
+}
+
+
+def _shield_event_url(name: str, child) -> str | None:
+    """A child's events page and forms, or an incident, missing episode or flag of theirs
+    recorded through the services by the child's worker and a Shield team manager."""
+    from shield import event_services
+
+    when = datetime.datetime(2026, 11, 19, 10, 0, tzinfo=datetime.UTC)
+    worker = child.shield_cases.get().worker
+    if name in SHIELD_CHILD_ROUTES:
+        return reverse(name, kwargs={"child_pk": child.pk})
+    if name in ("shield:incident-detail", "incident-detail"):
+        row = event_services.incident_record(
+            child=child,
+            by=worker,
+            occurred_at=when,
+            description="Seen with older males.",
+            consent="parental_responsibility",
+            now=when,
+        )
+    elif name in ("shield:missing-edit", "missing-episode-detail"):
+        row = event_services.missing_episode_record(
+            child=child, by=worker, went_missing_at=when, now=when
+        )
+    elif name in ("shield:flag-remove", "flag-detail"):
+        row = event_services.flag_raise(
+            child=child,
+            by=UserFactory(roles=[RoleCode.SHIELD_TEAM_MANAGER]),
+            kind="agency",
+            agency=AgencyFactory(name="Health (matrix)", kind=Agency.Kind.HEALTH),
+            risk_level="medium",
+            rationale="Partnership decision.",
+            decided_on=when.date(),
+            now=when,
+        )
+    else:
+        return None
+    return reverse(name, kwargs={"pk": row.pk})
+
+
 def _url(name: str, objects: dict) -> str:
     if name == "strategy:discussion-new":
         return reverse(name, kwargs={"referral_pk": objects["referral"].pk})
@@ -184,10 +319,33 @@ def _url(name: str, objects: dict) -> str:
         return reverse(name, kwargs={"pk": objects["discussion"].pk})
     if name.startswith(("strategy:meeting-", "strategy-meeting-detail")):
         return reverse(name, kwargs={"pk": objects["meeting"].pk})
-    if name.startswith("shield:case-"):
-        return reverse(name, kwargs={"pk": objects["assessment"].child.shield_cases.get().pk})
-    if name.startswith("shield:assessment-"):
-        return reverse(name, kwargs={"pk": objects["assessment"].pk})
+    assessment = objects["assessment"]
+    from shield.casework_services import case_note_save
+
+    case = assessment.child.shield_cases.get()
+    note = lambda complete: (  # noqa: E731 - the worker's note: a draft, or completed
+        case_note_save(
+            by=case.worker,
+            child=case.child,
+            occurred_at=datetime.datetime(2026, 11, 19, 10, 0, tzinfo=datetime.UTC),
+            text="Seen at school.",
+            complete=complete,
+        ).pk
+    )
+    casework = {  # Shield casework: a child's pages, the worker's caseload, a note of theirs
+        "shield:case-note-new": lambda: {"child_pk": case.child_id},
+        "shield:chronology": lambda: {"child_pk": case.child_id},
+        "shield:chronology-print": lambda: {"child_pk": case.child_id},
+        "shield:caseload": lambda: {"user_pk": case.worker_id},
+        "shield:case-note-edit": lambda: {"pk": note(False)},
+        "shield:case-note-correct": lambda: {"pk": note(True)},
+    }
+    if url := (
+        (name in casework and reverse(name, kwargs=casework[name]()))
+        or _shield_url(name, assessment)
+        or _shield_event_url(name, assessment.child)
+    ):
+        return url
     if name == "notice-read":
         return reverse(name, kwargs={"pk": 999999})
     if name in ("timescales:take", "timescales:explain", "deadline-detail"):

@@ -87,6 +87,13 @@ class Allocation(models.Model):
         return f"{self.worker} from {self.allocated_at:%d %b %Y}"
 
 
+NOTE_REFUSED = "A completed case note cannot be changed: record a correction instead"
+
+
+class CompletedNoteError(Exception):
+    """A completed case note is append-only."""
+
+
 class CaseNote(models.Model):
     """A case note: a draft its author may change; completed, it is append-only (a correction is
     a new note that says what it corrects)."""
@@ -116,3 +123,13 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"Case note {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and CaseNote.objects.filter(pk=self.pk, status="completed").exists():
+            raise CompletedNoteError(NOTE_REFUSED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if CaseNote.objects.filter(pk=self.pk, status="completed").exists():
+            raise CompletedNoteError(NOTE_REFUSED)
+        return super().delete(*args, **kwargs)

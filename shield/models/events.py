@@ -109,6 +109,13 @@ class Flag(models.Model):
                 fields=["child"], condition=models.Q(removed_on__isnull=True), name="flag_current"
             )
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "kind", "agency"],
+                condition=models.Q(removed_on__isnull=True),
+                name="one_current_flag_per_child_kind_agency",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.agency}): {self.get_risk_level_display()}"
