@@ -378,6 +378,13 @@ PAGES = [
     ),
     Page("work list", "/work/", "mash_social_worker"),
     Page("overdue dashboard", "/dashboards/overdue/", "service_manager"),
+    Page("strategy page (manager)", "/strategy/", "mash_team_manager"),
+    Page("Shield queue (manager)", "/shield/", "shield_team_manager"),
+    Page("Shield caseload (60 children)", "/shield/caseloads/mine/", "shield_worker"),
+    Page("CSE2 summary (most versions)", "/shield/assessments/{assessment}/", "shield_worker"),
+    Page("CSE2 print (PDF)", "/shield/assessments/{assessment}/print/", "shield_worker"),
+    Page("chronology", "/shield/children/{assessed_child}/chronology/", "shield_worker"),
+    Page("API CSE2 list", "/api/v1/cse2-assessments/", "shield_team_manager"),
 ]
 
 
@@ -403,13 +410,22 @@ def credentials(env: dict, roles: set[str], sessions: int) -> tuple[str, dict, d
         ".values_list('id',flat=True).first();"
         "printed=Referral.objects.filter(status='triaged',marf__isnull=False)"
         ".order_by('-received_at').values_list('id',flat=True).first();"
+        "from shield.models import Assessment;"
+        "assessed=Assessment.objects.filter(status='completed',"
+        "child__shield_cases__worker__email=u.bench_email('shield_worker'))"
+        ".order_by('-sequence','id').values('id','child_id').first() or {};"
         "print(json.dumps([u.BENCH_PASSWORD, codes, str(child['id']), child['given_names'],"
-        "child['family_name'], str(child['date_of_birth']), str(referral), str(printed)]))"
+        "child['family_name'], str(child['date_of_birth']), str(referral), str(printed),"
+        "str(assessed.get('id')), str(assessed.get('child_id'))]))"
     )
-    password, codes, child, given, family, born, referral, printed = json.loads(
-        manage(env, "shell", "-v", "0", "-c", script, capture=True).strip().splitlines()[-1]
+    password, codes, child, given, family, born, referral, printed, assessment, assessed_child = (
+        json.loads(
+            manage(env, "shell", "-v", "0", "-c", script, capture=True).strip().splitlines()[-1]
+        )
     )
     ids = {
+        "assessment": assessment,
+        "assessed_child": assessed_child,
         "child": child,
         "referral": referral,
         "printed": printed,

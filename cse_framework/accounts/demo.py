@@ -164,6 +164,10 @@ CHILDREN = [
         "ZZ5 3RT",
         {"care_status": "looked_after", "legal_status": "s31", "placing_authority": "Demoshire"},
     ),
+    # Open to Shield (SHIELD_CHILDREN, below).
+    ("Poppy", "Larchmont", (2010, 8, 19), "female", "ZZ6 2KD", {"ethnicity": "WBRI"}),
+    ("Evie", "Stonebridge", (2011, 2, 3), "female", "ZZ7 5BN", {"ethnicity": "MWBA"}),
+    ("Mason", "Hollinshead", (2010, 12, 12), "male", "ZZ8 1TW", {"ethnicity": "WBRI"}),
 ]
 SOCIAL_WORKER_EMAIL = "social.worker@example.org"
 
@@ -173,6 +177,7 @@ MASH_MANAGER_EMAIL = "mash.manager@example.org"
 POLICE_EMAIL = "police.intel@example.org"
 HEALTH_EMAIL = "health.rep@example.org"
 SHIELD_WORKER_EMAIL = "shield.worker@example.org"
+SHIELD_MANAGER_EMAIL = "shield.manager@example.org"
 
 # Fictional referrals in every state: (given, family, born, state, fields, indicators present).
 # States: draft, received, confirmed (child confirmed by MASH), awaiting (a decision waiting for
@@ -333,3 +338,44 @@ DEMO_MARF = {
     "parents_consented": True,
     "current_concerns": "As in the CSE1 (demo).",
 }
+
+# Children MASH referred to Shield months ago, allocated to the demo Shield worker, with a CSE2
+# every 3 months whose risk rises, falls or stays level: (given, family, born, what the CSE1 said,
+# each version's eight category scores and judgement score). Versions are 3 months apart, the
+# last about three weeks ago, so its review clock is open.
+SHIELD_CHILDREN = [
+    (
+        "Poppy",
+        "Larchmont",
+        (2010, 8, 19),
+        "Older friends collect her from school in a car; new clothes and a phone.",
+        [
+            ((1, 1, 2, 1, 2, 0, 1, 1), 1),
+            ((2, 2, 3, 2, 3, 1, 2, 2), 2),
+            ((3, 4, 4, 3, 4, 2, 3, 3), 3),
+            ((4, 5, 5, 4, 5, 3, 4, 4), 4),
+        ],
+    ),
+    (
+        "Evie",
+        "Stonebridge",
+        (2011, 2, 3),
+        "Missing overnight twice; seen at an address known to the police.",
+        [
+            ((5, 4, 4, 4, 5, 3, 4, 3), 4),
+            ((4, 3, 3, 3, 4, 2, 3, 2), 3),
+            ((2, 2, 2, 2, 3, 1, 2, 1), 1),
+        ],
+    ),
+    (
+        "Mason",
+        "Hollinshead",
+        (2010, 12, 12),
+        "Spends nights with older teenagers at the retail park; given alcohol.",
+        [
+            ((2, 3, 2, 3, 3, 2, 2, 2), 2),
+            ((3, 2, 2, 3, 3, 2, 2, 2), 2),
+            ((2, 3, 2, 3, 3, 2, 2, 2), 2),
+        ],
+    ),
+]

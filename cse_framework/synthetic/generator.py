@@ -15,7 +15,12 @@ from django.db import transaction
 from cse_framework.synthetic.models import SyntheticDataSet
 from cse_framework.synthetic.users import ensure_bench_users
 
-PARTS = ["referrals.synthetic", "strategy.synthetic", "cse_framework.audit.synthetic"]
+PARTS = [
+    "referrals.synthetic",
+    "strategy.synthetic",
+    "shield.synthetic",
+    "cse_framework.audit.synthetic",
+]
 
 
 class RefusedError(Exception):

@@ -148,6 +148,7 @@ class Assessment(models.Model):
                 condition=models.Q(status="completed"),
                 name="assessment_completed",
             ),
+            models.Index(fields=["-created_at", "id"], name="assessment_newest"),
         ]
 
     def __str__(self) -> str:

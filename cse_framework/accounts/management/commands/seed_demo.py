@@ -12,9 +12,13 @@ from django.utils import timezone
 
 from cse_framework.accounts import demo, services
 from cse_framework.accounts.models import Agency, Team, User
+from cse_framework.timescales.working_time import LONDON, add_calendar_months
 from referrals import services as referral_services
 from referrals import triage
 from referrals.models import Child, Referral
+from shield import event_services
+from shield import services as shield_services
+from shield.models import Flag, ShieldCase
 from strategy import services as strategy_services
 
 STRATEGY_STATES = {"strategy_discussion", "meeting_arranged", "meeting_held"}
@@ -80,6 +84,7 @@ class Command(BaseCommand):
             )
         if not Referral.objects.filter(referrer=by_email[demo.REFERRER_EMAIL]).exists():
             self._seed_referrals(by_email)
+        self._seed_shield(by_email)
         return users
 
     def _seed_referrals(self, users) -> None:
@@ -206,4 +211,135 @@ class Command(BaseCommand):
             changes={"minutes": meeting.minutes + " Health sent a written report."},
             reason="The health report arrived after sign-off (demo).",
             expected_version=meeting.version,
+        )
+
+    def _seed_shield(self, users) -> None:
+        """Children open to Shield, each through the services a user would use: a CSE1 that MASH
+        decided "refer to Shield", allocated to the demo Shield worker, with CSE2 versions every
+        3 months whose risk rises, falls or stays level, a missing episode and a police flag.
+        A child already open to Shield is left as it is."""
+        for given, family, born, circumstances, versions in demo.SHIELD_CHILDREN:
+            child = Child.objects.get(
+                given_names=given, family_name=family, date_of_birth=datetime.date(*born)
+            )
+            if not ShieldCase.objects.filter(child=child).exists():
+                self._seed_shield_child(child, circumstances, versions, users)
+
+    def _seed_shield_child(self, child, circumstances: str, versions, users) -> None:
+        worker = users[demo.SHIELD_WORKER_EMAIL]
+        police = users[demo.POLICE_EMAIL]
+        last = timezone.localdate() - datetime.timedelta(days=21)
+        days = [add_calendar_months(last, -3 * n) for n in reversed(range(len(versions)))]
+        referral = self._shield_referral(child, circumstances, days[0], users)
+        case = ShieldCase.objects.get(child=child, status=ShieldCase.Status.OPEN)
+        shield_services.case_allocate(
+            case=case,
+            worker=worker,
+            by=users[demo.SHIELD_MANAGER_EMAIL],
+            reason="Caseload (demo).",
+            now=referral.triaged_at + datetime.timedelta(hours=20),
+        )
+        for number, (day, (values, judgement)) in enumerate(zip(days, versions, strict=True)):
+            if number == len(versions) - 1:
+                self._shield_missing_episode(child, worker, before=day)
+            done = self._shield_assessment(child, worker, day, values, judgement, first=not number)
+        event_services.flag_raise(
+            child=child,
+            by=police,
+            kind=Flag.Kind.POLICE_CSE,
+            agency=police.agency,
+            risk_level=done.band,
+            rationale="The latest CSE2 and police intelligence (demo).",
+            decided_on=last + datetime.timedelta(days=2),
+        )
+
+    def _shield_referral(self, child, circumstances: str, first_cse2: datetime.date, users):
+        """A CSE1 received about two weeks before the first CSE2, confirmed and referred to
+        Shield by a MASH team manager: the case and its initial-CSE2 clock open (D16)."""
+        referrer, manager = users[demo.REFERRER_EMAIL], users[demo.MASH_MANAGER_EMAIL]
+        referral = referral_services.referral_draft_create(
+            by=referrer,
+            child_given_names=child.given_names,
+            child_family_name=child.family_name,
+            child_date_of_birth=child.date_of_birth,
+            child_postcode=child.postcode,
+            child_social_care=Referral.SocialCare.NOT_KNOWN,
+            level_of_concern="medium",
+            circumstances=circumstances,
+            consent=Referral.Consent.PARENTAL_RESPONSIBILITY,
+            parents_aware=True,
+            referrer_phone="0151 496 0101",
+        )
+        referral_services.marf_save(referral=referral, by=referrer, **demo.DEMO_MARF)
+        sent = datetime.datetime.combine(
+            first_cse2 - datetime.timedelta(days=14), datetime.time(10), tzinfo=LONDON
+        )
+        referral = referral_services.referral_submit(referral=referral, by=referrer, now=sent)
+        received = referral.received_at
+        referral = triage.referral_confirm_child(
+            referral=referral,
+            by=manager,
+            child=child,
+            seen_version=referral.version,
+            now=received + datetime.timedelta(hours=1),
+        )
+        return triage.referral_triage(
+            referral=referral,
+            by=manager,
+            level_of_concern="medium",
+            decision=Referral.Decision.REFER_TO_SHIELD,
+            rationale="Indicators of CSE; Shield to assess and support (demo).",
+            seen_version=referral.version,
+            now=received + datetime.timedelta(hours=2),
+        )
+
+    def _shield_assessment(self, child, worker, day, values, judgement: int, *, first: bool):
+        draft = shield_services.assessment_start(
+            child=child,
+            kind="initial" if first else "review",
+            by=worker,
+            assessed_on=day,
+            reason="Referred to Shield by MASH (demo)." if first else "Three-monthly review.",
+        )
+        draft = shield_services.assessment_save_draft(
+            assessment=draft,
+            by=worker,
+            expected_version=draft.version,
+            scores={
+                number: (value, "Seen and recorded by the Shield worker (demo)." if value else "")
+                for number, value in enumerate(values, start=1)
+            },
+            fields={
+                "judgement_score": judgement,
+                "judgement_rationale": "The worker's view of the whole picture (demo).",
+                "young_person_views": "Talked about school and friends; wants to feel safe (demo).",
+                "willingness_to_engage": "partly",
+            },
+            monitoring={"living_situation": "home", "education": "school", "online_element": "yes"},
+            attendees=[
+                {"name": worker.full_name, "agency": worker.agency, "role": "Shield worker"},
+            ],
+        )
+        return shield_services.assessment_complete(
+            assessment=draft,
+            by=worker,
+            expected_version=draft.version,
+            now=datetime.datetime.combine(day, datetime.time(15), tzinfo=LONDON),
+        )
+
+    def _shield_missing_episode(self, child, worker, *, before: datetime.date) -> None:
+        went = datetime.datetime.combine(
+            before - datetime.timedelta(days=20), datetime.time(22), tzinfo=LONDON
+        )
+        back = went + datetime.timedelta(hours=14)
+        event_services.missing_episode_record(
+            child=child,
+            by=worker,
+            went_missing_at=went,
+            returned_at=back,
+            reported_to_police=True,
+            interview_done=True,
+            interview_by="Return home interview service (demo)",
+            interview_on=back.date() + datetime.timedelta(days=2),
+            notes="Found at a friend's house; would not say who they were with (demo).",
         )
