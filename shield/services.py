@@ -135,6 +135,27 @@ def current_scheme() -> ScoringScheme:
     return ScoringScheme.objects.get(current=True)
 
 
+def _start_errors(*, child: Child, assessed_on: dt.date, corrects: Assessment | None) -> None:
+    """Refuse a CSE2 dated in the future, of a merged record, correcting what is not this
+    child's completed CSE2, or a second draft where one is in progress (the child's row is
+    locked, so two workers starting at once make one draft)."""
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.merged_into_id is not None:
+        raise ValidationError("This record was merged into another: assess the child there")
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": "The assessment date must be today or in the past"})
+    drafts = Assessment.objects.filter(child=child, status=Assessment.Status.DRAFT)
+    if corrects is not None:
+        if not corrects.completed:
+            raise ValidationError("Only a completed CSE2 is corrected; change the draft instead")
+        if corrects.child_id != child.pk:
+            raise ValidationError("Only this child's CSE2 is corrected here")
+        if drafts.filter(corrects=corrects).exists():
+            raise ValidationError("A correction of this CSE2 is in progress: continue it")
+    elif drafts.filter(corrects__isnull=True).exists():
+        raise ValidationError("A CSE2 draft for this child is in progress: continue it")
+
+
 @transaction.atomic
 def assessment_start(
     *,
@@ -148,8 +169,7 @@ def assessment_start(
     """A draft CSE2 with the current scheme. A correction starts as a copy of what it corrects
     (scores, evidence, judgement, views, attendees, monitoring) and is completed as a new
     version; the one it corrects stays as it was."""
-    if corrects is not None and not corrects.completed:
-        raise ValidationError("Only a completed CSE2 is corrected; change the draft instead")
+    _start_errors(child=child, assessed_on=assessed_on, corrects=corrects)
     source = corrects
     assessment = Assessment(
         child=child,

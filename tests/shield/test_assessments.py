@@ -233,3 +233,42 @@ def test_only_a_shield_team_manager_overrides_the_band_with_a_reason(case):
 
 def test_scores_helper_is_the_default_scheme():
     assert len(scores()) == 8
+
+
+def test_one_draft_at_a_time_and_no_future_or_foreign_corrections(case):
+    draft = make_assessment(case.child, case.worker, complete=False)
+    with pytest.raises(ValidationError, match="in progress"):
+        services.assessment_start(
+            child=case.child, kind="review", by=case.worker, assessed_on=draft.assessed_on
+        )
+    with pytest.raises(ValidationError) as error:
+        services.assessment_start(
+            child=ChildFactory(), kind="initial", by=case.worker, assessed_on=dt.date(2999, 1, 1)
+        )
+    assert "assessed_on" in error.value.message_dict
+    done = services.assessment_complete(
+        assessment=draft, by=case.worker, expected_version=draft.version
+    )
+    with pytest.raises(ValidationError, match="this child"):
+        services.assessment_start(
+            child=ChildFactory(),
+            kind="initial",
+            by=case.worker,
+            assessed_on=done.assessed_on,
+            corrects=done,
+        )
+    services.assessment_start(
+        child=case.child,
+        kind="initial",
+        by=case.worker,
+        assessed_on=done.assessed_on,
+        corrects=done,
+    )
+    with pytest.raises(ValidationError, match="correction of this CSE2 is in progress"):
+        services.assessment_start(
+            child=case.child,
+            kind="initial",
+            by=case.worker,
+            assessed_on=done.assessed_on,
+            corrects=done,
+        )
