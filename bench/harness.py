@@ -66,23 +66,25 @@ def as_postgres(*command) -> list[str]:
 
 
 class Postgres:
-    """A persistent bench cluster in var/bench/pgdata (kept between runs, so data is reused)."""
+    """A persistent bench cluster in var/bench/pgdata (kept between runs, so data is reused), or
+    in ``pgdata``."""
 
-    def __init__(self):
+    def __init__(self, pgdata: Path = PGDATA):
+        self.pgdata = pgdata
         self.bindir = pg_bindir()
         self.port = free_port()
         self.started = False
 
     def start(self) -> None:
-        PGDATA.parent.mkdir(parents=True, exist_ok=True)
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
-            shutil.chown(PGDATA.parent, "postgres", "postgres")
-        if not (PGDATA / "PG_VERSION").exists():
+            shutil.chown(self.pgdata.parent, "postgres", "postgres")
+        if not (self.pgdata / "PG_VERSION").exists():
             subprocess.run(
                 as_postgres(
                     self.bindir / "initdb",
                     "-D",
-                    PGDATA,
+                    self.pgdata,
                     "-U",
                     "postgres",
                     "-A",
@@ -101,10 +103,10 @@ class Postgres:
             as_postgres(
                 self.bindir / "pg_ctl",
                 "-D",
-                PGDATA,
+                self.pgdata,
                 "-w",
                 "-l",
-                PGDATA.parent / "postgres.log",
+                self.pgdata.parent / "postgres.log",
                 "-o",
                 options,
                 "start",
@@ -143,7 +145,7 @@ class Postgres:
     def stop(self) -> None:
         if self.started:
             subprocess.run(
-                as_postgres(self.bindir / "pg_ctl", "-D", PGDATA, "-m", "fast", "stop"),
+                as_postgres(self.bindir / "pg_ctl", "-D", self.pgdata, "-m", "fast", "stop"),
                 check=False,
                 stdout=subprocess.DEVNULL,
             )

@@ -74,38 +74,12 @@ class ScanPostgres(Postgres):
     """The harness's cluster, but throwaway and in var/scanbench/pgdata: made fresh at start,
     stopped and removed at the end (--keep keeps it)."""
 
+    def __init__(self):
+        super().__init__(PGDATA)
+
     def start(self) -> None:
         self.remove()
-        PGDATA.parent.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            shutil.chown(PGDATA.parent, "postgres", "postgres")
-        subprocess.run(
-            as_postgres(
-                self.bindir / "initdb", "-D", PGDATA, "-U", "postgres", "-A", "trust", "-E", "UTF8"
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        options = (
-            f"-p {self.port} -k /tmp -c listen_addresses=127.0.0.1 "
-            "-c shared_buffers=256MB -c max_connections=100"
-        )
-        subprocess.run(
-            as_postgres(
-                self.bindir / "pg_ctl",
-                "-D",
-                PGDATA,
-                "-w",
-                "-l",
-                PGDATA.parent / "postgres.log",
-                "-o",
-                options,
-                "start",
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        self.started = True
+        super().start()
 
     def stop(self) -> None:
         if PGDATA.exists():
