@@ -15,7 +15,7 @@ from cse_framework.notices.services import notify
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.selectors import OPEN
-from cse_framework.timescales.services import deadline_open
+from cse_framework.timescales.services import deadline_open, deadlines_meet_for_child
 from cse_framework.timescales.working_time import LONDON, add_calendar_months
 from referrals.models import Child, Referral
 from referrals.rules import age_on
@@ -458,12 +458,9 @@ def assessment_complete(
 
 
 def _clocks_on_completion(assessment: Assessment, by: User, now: dt.datetime) -> None:
-    from cse_framework.timescales.services import _close
-
-    for clock in Deadline.objects.select_for_update().filter(
-        OPEN, child_id=assessment.child_id, kind__in=CSE2_CLOCKS
-    ):
-        _close(clock, assessment, met_at=now)
+    deadlines_meet_for_child(
+        child_id=assessment.child_id, kinds=CSE2_CLOCKS, met_by=assessment, at=now
+    )
     case = ShieldCase.objects.filter(child_id=assessment.child_id, status="open").first()
     if assessment.kind == Assessment.Kind.CLOSURE or case is None:
         return

@@ -68,6 +68,19 @@ def deadline_meet(
     return [_close(d, met_by, met_at=at) for d in open_deadlines(kind=kind, started_by=started_by)]
 
 
+def deadlines_meet_for_child(
+    *, child_id, kinds, met_by: models.Model, at: dt.datetime
+) -> list[Deadline]:
+    """The event ``met_by`` meets every open clock of ``kinds`` for the child, whatever started
+    them (a completed CSE2 meets the initial-CSE2 clock or a review clock, D5, D16, D17)."""
+    return [
+        _close(d, met_by, met_at=at)
+        for d in Deadline.objects.select_for_update().filter(
+            met_at__isnull=True, not_required_at__isnull=True, child_id=child_id, kind__in=kinds
+        )
+    ]
+
+
 def deadline_not_required(
     *, kind: str, started_by: models.Model, decided_by: models.Model, at: dt.datetime
 ) -> list[Deadline]:
