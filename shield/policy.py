@@ -64,19 +64,6 @@ def children_of(user) -> Q | None:
     return condition
 
 
-def _prefixed(condition: Q, prefix: str) -> Q:
-    """``condition`` on a child, as a condition on a row's ``<prefix>child``."""
-    result = Q()
-    result.connector, result.negated = condition.connector, condition.negated
-    for child in condition.children:
-        if isinstance(child, Q):
-            result.children.append(_prefixed(child, prefix))
-        else:
-            key, value = child
-            result.children.append((f"{prefix}child__{key}", value))
-    return result
-
-
 class ChildRecordPolicy:
     """A Shield record is seen by whoever may see the child's Shield records; changes are for
     the roles each action names."""
@@ -94,7 +81,12 @@ class ChildRecordPolicy:
         condition = children_of(user)
         if condition is None:
             return queryset
-        return queryset.filter(_prefixed(condition, self.paths.get(queryset.model.__name__, "")))
+        from referrals.models import Child
+
+        path = self.paths.get(queryset.model.__name__, "")
+        return queryset.filter(
+            **{f"{path}child_id__in": Child.objects.filter(condition).values("pk")}
+        )
 
     def allows(self, user, action, obj) -> bool:
         visible = self.scope(user, type(obj).objects.filter(pk=obj.pk)).exists()
