@@ -69,6 +69,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("accounts:backup-codes", "GET"): every(405, anonymous=302),
     ("accounts:backup-codes", "POST"): every(200, anonymous=302),
     ("audit:log", "GET"): only(AUDITOR_ROLES),
+    # The filter, answered with a redirect to the filtered log.
+    ("audit:log", "POST"): only(AUDITOR_ROLES, allowed=302),
     ("notices:list", "GET"): SIGNED_IN_PAGE,
     # Marks only the user's own notices read, then back to the list.
     ("notices:mark-read", "POST"): every(302, anonymous=302),

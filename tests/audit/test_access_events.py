@@ -118,6 +118,22 @@ def test_auditors_filter_the_log_by_user_and_child(client_for):
     assert [event.child_id for event in by_child.context["events"]] == [first.pk]
     by_user = auditor.get("/access-log/", {"user": worker.user.pk})
     assert {event.child_id for event in by_user.context["events"]} == {first.pk, second.pk}
+    assert by_user.context["form"].initial["email"] == worker.user.email
+
+
+def test_the_log_is_filtered_by_a_posted_email_address_never_put_in_a_url(client_for):
+    """The auditor types the address; the answer redirects to the log by the user's id. An
+    address nobody has is an error that keeps what was typed, and no user list is sent."""
+    worker = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    auditor = client_for(RoleCode.SERVICE_MANAGER)
+    response = auditor.post("/access-log/", {"email": worker.user.email.upper(), "child": ""})
+    assert response.status_code == 302
+    assert response["Location"] == f"/access-log/?user={worker.user.pk}"
+    assert "@" not in response["Location"]
+    unknown = auditor.post("/access-log/", {"email": "nobody@example.invalid", "child": ""})
+    body = unknown.content.decode()
+    assert "No user has that email address" in body and 'value="nobody@example.invalid"' in body
+    assert worker.user.email not in auditor.get("/access-log/").content.decode()
 
 
 def test_access_log_pages_by_keyset_with_constant_queries(
