@@ -380,6 +380,7 @@ PAGES = [
     ),
     Page("work list", "/work/", "mash_social_worker"),
     Page("overdue dashboard", "/dashboards/overdue/", "service_manager"),
+    Page("timeliness dashboard", "/dashboards/timeliness/", "service_manager"),
     Page("strategy page (manager)", "/strategy/", "mash_team_manager"),
     Page("Shield queue (manager)", "/shield/", "shield_team_manager"),
     Page("Shield caseload (60 children)", "/shield/caseloads/mine/", "shield_worker"),
@@ -745,7 +746,15 @@ def main() -> None:
     parser.add_argument("--load", action="store_true", help="a load run instead of timings")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=int, default=120)
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="TEXT",
+        help="time only the pages whose names contain one of these (and the floor)",
+    )
     args = parser.parse_args()
+    if args.pages:
+        PAGES[:] = [p for p in PAGES if p.name == "floor" or any(t in p.name for t in args.pages)]
 
     pg = Postgres()
     pg.start()
