@@ -25,6 +25,7 @@ from referrals.forms import (
 from referrals.indicators import INDICATORS
 from referrals.models import Marf, MarfPerson, Referral
 from referrals.policy import TRIAGE_ROLES
+from shield.event_selectors import current_flags
 
 
 def index(request):
@@ -218,10 +219,13 @@ def referral_detail(request, pk):
     )
     record_view(request, [referral])
     user = request.user
+    is_mash = access.has_role(user, policy.REGISTER_ROLES) or referral.routed_to_id == user.pk
     context = {
         "referral": referral,
         "can_triage": access.check(user, policy.CONFIRM_CHILD, referral),
-        "is_mash": access.has_role(user, policy.REGISTER_ROLES) or referral.routed_to_id == user.pk,
+        "is_mash": is_mash,
+        # The child's current flags, for MASH: a referrer never sees the child's record.
+        "flags": current_flags(referral.child_id) if is_mash else [],
         "is_own_draft": access.check(user, access.CHANGE, referral),
         "can_record_discussion": referral.decision == Referral.Decision.STRATEGY_DISCUSSION
         and access.has_role(user, TRIAGE_ROLES),

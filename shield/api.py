@@ -6,7 +6,7 @@ completed CSE2 never changes (409, and the service audits the attempt)."""
 import uuid
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +21,7 @@ from cse_framework.api import AuditedReadMixin
 from cse_framework.audit import services as audit
 from referrals.models import Child
 from shield import policy, services
+from shield.assessment_selectors import with_people
 from shield.models import (
     Assessment,
     AssessmentAttendee,
@@ -170,15 +171,13 @@ class AssessmentOutput(serializers.ModelSerializer):
     created_by = serializers.StringRelatedField()
     completed_by = serializers.StringRelatedField()
     previous = PreviousOutput(read_only=True)
-    corrected_by = serializers.PrimaryKeyRelatedField(
-        source="corrections", many=True, read_only=True, help_text="Later versions correcting it"
-    )
+    corrected_by = serializers.SerializerMethodField(help_text="Later versions correcting it")
     overridden_band = serializers.SerializerMethodField(
         help_text="A Shield team manager's latest override of the band, shown beside it (D2)"
     )
-    scores = ScoreOutput(many=True, read_only=True)
-    attendees = AttendeeOutput(many=True, read_only=True)
-    overrides = OverrideOutput(many=True, read_only=True)
+    scores = ScoreOutput(many=True, read_only=True, source="score_list")
+    attendees = AttendeeOutput(many=True, read_only=True, source="attendee_list")
+    overrides = OverrideOutput(many=True, read_only=True, source="override_list")
     monitoring = MonitoringOutput(read_only=True, allow_null=True)
 
     class Meta:
@@ -226,8 +225,11 @@ class AssessmentOutput(serializers.ModelSerializer):
             "version",
         ]
 
+    def get_corrected_by(self, assessment) -> list[int]:
+        return [correction.pk for correction in assessment.correction_list]
+
     def get_overridden_band(self, assessment) -> str | None:
-        overrides = list(assessment.overrides.all())
+        overrides = assessment.override_list
         return overrides[-1].band if overrides else None
 
 
@@ -363,20 +365,36 @@ class AssessmentViewSet(
     queryset = Assessment.objects.none()
 
     def get_base_queryset(self):
+        # The people come after the page is read, in one query (assessment_selectors.with_people):
+        # joined here too, they cost PostgreSQL far more to plan than to read. The scheme is one
+        # object shared by the page, its categories read once; the rows of each CSE2 are
+        # prefetched as plain lists (to_attr), without a related manager's queryset built for
+        # every CSE2.
         return Assessment.objects.select_related(
-            "scheme",
-            "lead_professional",
-            "created_by",
-            "completed_by",
-            "previous",
-            "monitoring__referral_source",
+            "previous", "monitoring__referral_source"
         ).prefetch_related(
-            "scheme__categories",
-            "scores__category",
-            "attendees__agency",
-            "overrides__made_by",
-            "corrections",
+            Prefetch("scheme", queryset=ScoringScheme.objects.prefetch_related("categories")),
+            Prefetch("scores", to_attr="score_list"),
+            "score_list__category",
+            Prefetch(
+                "attendees",
+                queryset=AssessmentAttendee.objects.select_related("agency"),
+                to_attr="attendee_list",
+            ),
+            Prefetch(
+                "overrides",
+                queryset=BandOverride.objects.select_related("made_by"),
+                to_attr="override_list",
+            ),
+            Prefetch("corrections", to_attr="correction_list"),
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return with_people(page) if page is not None else None
+
+    def get_object(self):
+        return with_people([super().get_object()])[0]
 
     def get_queryset(self):
         assessments = super().get_queryset()
@@ -399,7 +417,7 @@ class AssessmentViewSet(
         return super().list(request, *args, **kwargs)
 
     def _output(self, assessment: Assessment, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_base_queryset().get(pk=assessment.pk)
+        fresh = with_people([self.get_base_queryset().get(pk=assessment.pk)])[0]
         return Response(AssessmentOutput(fresh).data, status=code)
 
     def _child(self, request, pk) -> Child:

@@ -255,18 +255,35 @@ class AssessmentForm(SectionedFormMixin, forms.Form):
                 )
         return data
 
-    # What the service takes.
+    def add_problems(self, problems: dict) -> None:
+        """Show what stops completion (shield.services.assessment_completion_problems) beside
+        the errors the form already shows: a field the form refused keeps its own error, and a
+        category whose score or evidence it refused is not judged again."""
+        refused = set(self.errors)
+        for category in self.categories:
+            pair = {f"score_{category.number}", f"evidence_{category.number}"}
+            if pair & refused:
+                refused |= pair
+        for name, message in problems.items():
+            if name not in self.fields:
+                self.add_error(None, message)
+            elif name not in refused:
+                self.add_error(name, message)
+
+    # What the service takes: every field of a valid form; of an invalid one, those it
+    # accepted (the service reads the stored draft for the others).
 
     def draft_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in DRAFT_FIELDS}
+        return {name: self.cleaned_data[name] for name in DRAFT_FIELDS if name in self.cleaned_data}
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
         return {
             c.number: (
                 self.cleaned_data[f"score_{c.number}"],
-                self.cleaned_data[f"evidence_{c.number}"],
+                self.cleaned_data.get(f"evidence_{c.number}", ""),
             )
             for c in self.categories
+            if f"score_{c.number}" in self.cleaned_data
         }
 
     def monitoring(self) -> dict:

@@ -5,9 +5,10 @@ queries, whatever the number of versions the child has."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cse_framework import access
+from cse_framework.accounts.models import User
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.selectors import OPEN
@@ -74,9 +75,37 @@ SUMMARY_RELATED = (
 )
 
 
+# What the summary reads in the same query as the CSE2 itself. The people it names come after
+# it in one query (`with_people`), the versions it names in another (`_versions_around`): a join
+# of all of them costs PostgreSQL more to plan than the small queries cost to run.
+SUMMARY_JOINED = ("child", "scheme", "monitoring__referral_source")
+PEOPLE = ("lead_professional", "created_by", "completed_by")
+
+
 def assessments() -> QuerySet:
     """Every CSE2 with what its pages show of it in the same query (scope it with access)."""
     return Assessment.objects.select_related(*SUMMARY_RELATED)
+
+
+def summary_assessment(*, request, pk) -> Assessment:
+    """The CSE2 for its summary page and print, within the user's scope (404 otherwise), with
+    its child, scheme, data monitoring and people."""
+    assessment = access.get_object_or_404(
+        request, Assessment.objects.select_related(*SUMMARY_JOINED), pk=pk
+    )
+    return with_people([assessment])[0]
+
+
+def with_people(rows: list[Assessment]) -> list[Assessment]:
+    """Give each CSE2 its people (the lead professional with their agency, who started it, who
+    completed it), read in one query however many CSE2s there are."""
+    ids = {getattr(row, f"{name}_id") for row in rows for name in PEOPLE} - {None}
+    people = User.objects.select_related("agency").in_bulk(ids)
+    for row in rows:
+        for name in PEOPLE:
+            pk = getattr(row, f"{name}_id")
+            setattr(row, name, people[pk] if pk is not None else None)
+    return rows
 
 
 def assessable_child(*, user, child_pk) -> Child | None:
@@ -324,6 +353,21 @@ def open_case(child_id) -> ShieldCase | None:
     return ShieldCase.objects.filter(child_id=child_id, status=ShieldCase.Status.OPEN).first()
 
 
+def _versions_around(assessment: Assessment) -> list[Assessment]:
+    """Give the CSE2 the versions it names (the one it was compared with, the one it corrects)
+    and return those that correct it, the oldest first: one query."""
+    named = {assessment.previous_id, assessment.corrects_id} - {None}
+    rows = list(
+        Assessment.objects.filter(Q(pk__in=named) | Q(corrects=assessment)).order_by(
+            "created_at", "pk"
+        )
+    )
+    by_pk = {row.pk: row for row in rows}
+    assessment.previous = by_pk.get(assessment.previous_id)
+    assessment.corrects = by_pk.get(assessment.corrects_id)
+    return [row for row in rows if row.corrects_id == assessment.pk]
+
+
 def summary(assessment: Assessment, *, user) -> dict:
     """Everything the summary page (and the print's first page) shows. A fixed number of
     queries: none of them grows with the child's number of versions."""
@@ -331,6 +375,7 @@ def summary(assessment: Assessment, *, user) -> dict:
     categories = list(scheme.categories.all())
     bands = [(b.code, b.min_total, b.max_total) for b in scheme.bands.all()]
     maximum = sum(c.max_score for c in categories) + scheme.judgement_max
+    corrections = _versions_around(assessment)
     previous = previous_of(assessment)
     scores = _scores_of(assessment, previous)
     previous_scores = scores.get(previous.pk, {}) if previous else {}
@@ -342,7 +387,6 @@ def summary(assessment: Assessment, *, user) -> dict:
     )
     points = trajectory(assessment.child_id, current_pk=assessment.pk)
     latest = bool(points) and max(points, key=lambda p: p.sequence).pk == assessment.pk
-    corrections = list(Assessment.objects.filter(corrects=assessment).order_by("created_at", "pk"))
     return {
         "assessment": assessment,
         "child": assessment.child,

@@ -94,7 +94,9 @@ def _edit_forms(assessment, data, categories, floors):
 @require_http_methods(["GET", "POST"])
 def assessment_edit(request, pk):
     """The whole draft in one form. "Save draft" keeps what was entered; "Complete the CSE2"
-    saves it, then completes it. A completed CSE2 is never edited here: it answers 404."""
+    saves it, then completes it. Asked to complete, one submission shows every problem at once:
+    the form's own, the values a save refuses and what completion needs. A completed CSE2 is
+    never edited here: it answers 404."""
     assessment = _assessment(request, pk)
     if assessment.completed or not access.check(request.user, policy.ASSESS, assessment):
         raise Http404
@@ -102,10 +104,21 @@ def assessment_edit(request, pk):
     floors = list(assessment.scheme.floors.all())
     posted = request.POST if request.method == "POST" else None
     form, attendees = _edit_forms(assessment, posted, categories, floors)
-    if posted is not None and form.is_valid() and attendees.is_valid():
-        response, form, attendees = _save(request, assessment, form, attendees, categories, floors)
-        if response is not None:
-            return response
+    if posted is not None:
+        valid = form.is_valid() & attendees.is_valid()  # both, so both show their errors
+        problems = {}
+        if posted.get("action") == "complete":
+            problems = services.assessment_completion_problems(
+                assessment=assessment, fields=form.draft_fields(), scores=form.scores()
+            )
+        if valid:
+            response, form, attendees = _save(
+                request, assessment, form, attendees, categories, floors, problems
+            )
+            if response is not None:
+                return response
+        else:
+            form.add_problems(problems)
     audit.record_view(request, [assessment])
     context = {
         "form": form,
@@ -116,9 +129,10 @@ def assessment_edit(request, pk):
     return render(request, "shield/assessment_edit.html", context)
 
 
-def _save(request, assessment, form, attendees, categories, floors):
+def _save(request, assessment, form, attendees, categories, floors, problems):
     """Save the draft, then complete it if asked: a redirect, or the forms with their errors
-    (what was typed is kept either way)."""
+    (what was typed is kept either way). ``problems`` are what stops completion, found before
+    the save: shown with anything the save refuses, and nothing is completed."""
     try:
         saved = services.assessment_save_draft(
             assessment=assessment,
@@ -137,10 +151,13 @@ def _save(request, assessment, form, attendees, categories, floors):
             messages.info(request, "This CSE2 was completed meanwhile: nothing was changed.")
             return redirect(assessment), form, attendees
         add_service_errors(form, error)
+        form.add_problems(problems)
         return None, form, attendees
     if request.POST.get("action") != "complete":
         messages.success(request, "Your draft has been saved.")
         return _to_edit(saved), form, attendees
+    if problems:
+        return None, *_not_completed(request, saved, categories, floors, problems)
     try:
         done = services.assessment_complete(
             assessment=saved, by=request.user, expected_version=saved.version
@@ -149,22 +166,29 @@ def _save(request, assessment, form, attendees, categories, floors):
         form.add_error(None, STALE)
         return None, form, attendees
     except ValidationError as error:
-        # The draft is saved: the form goes on from the version just saved.
-        data = request.POST.copy()
-        data["version"] = str(saved.version)
-        form, attendees = _edit_forms(saved, data, categories, floors)
-        form.is_valid()
-        attendees.is_valid()
-        form.add_error(None, SAVED_NOT_COMPLETED)
-        add_service_errors(form, error)
-        return None, form, attendees
+        # Only if the draft changed between the save and the completion.
+        problems = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+        return None, *_not_completed(request, saved, categories, floors, problems)
     messages.success(request, f"CSE2 completed: this is version {done.sequence}.")
     return redirect(done), form, attendees
 
 
+def _not_completed(request, saved, categories, floors, problems):
+    """The draft is saved but not completed: the forms go on from the version just saved, with
+    what stops completion."""
+    data = request.POST.copy()
+    data["version"] = str(saved.version)
+    form, attendees = _edit_forms(saved, data, categories, floors)
+    form.is_valid()
+    attendees.is_valid()
+    form.add_error(None, SAVED_NOT_COMPLETED)
+    form.add_problems(problems)
+    return form, attendees
+
+
 def assessment_detail(request, pk):
     """The summary page: the tool's front page, filled in last (domain.md 2.6)."""
-    assessment = _assessment(request, pk)
+    assessment = selectors.summary_assessment(request=request, pk=pk)
     audit.record_view(request, [assessment])
     context = selectors.summary(assessment, user=request.user)
     return render(request, "shield/assessment_detail.html", context)
@@ -264,7 +288,7 @@ def assessment_compare(request, child_pk):
 
 def assessment_print(request, pk):
     """A completed CSE2 as a PDF, summary page first; the print is audited."""
-    assessment = _assessment(request, pk)
+    assessment = selectors.summary_assessment(request=request, pk=pk)
     if not assessment.completed:
         raise Http404
     audit.record(request, AccessEvent.Action.PRINT, assessment)

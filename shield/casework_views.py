@@ -24,6 +24,7 @@ from shield.models import CaseNote, ShieldCase
 
 QUEUE_PAGE_SIZE = 25
 CASES_PAGE_SIZE = 50
+WORKERS_PAGE_SIZE = 25
 HOLDER_ROLES = frozenset(selectors.HOLDER_ROLES)
 STALE_NOTE = (
     "This draft was saved somewhere else while you were editing it, so nothing was saved here. "
@@ -48,28 +49,35 @@ def index(request):
     caseload. Others: the open cases they may see."""
     user = request.user
     access.require_roles(user, policy.LANDING_ROLES)
-    context = {"section": policy.SECTION, "now": timezone.now()}
+    context = {"section": policy.SECTION}
     if user.has_role(*policy.CASELOAD_ROLES):
         page = Paginator(selectors.team_queue(user=user), QUEUE_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        holders = list(selectors.holders())
+        # The caseloads are a list of their own, paged with ?workers=, each list's links
+        # keeping the other's page.
+        workers = Paginator(selectors.holders(), WORKERS_PAGE_SIZE).get_page(
+            request.GET.get("workers")
+        )
         teams = list(selectors.team_totals())
+        shown = list(page.object_list)
         context.update(
             view="manager",
             page=page,
-            holders=holders,
+            queue=selectors.queue_rows(shown),
+            workers=workers,
+            queue_query=_keep(request, "workers"),
+            workers_query=_keep(request, "page"),
             teams=teams,
-            total=sum(team["total"] for team in teams),
-            held=sum(team["held"] for team in teams),
-            waiting=sum(team["waiting"] for team in teams),
+            total=sum(team.total for team in teams),
+            held=sum(team.held for team in teams),
+            waiting=sum(team.waiting for team in teams),
             can_allocate=user.has_role(*policy.ALLOCATE_ROLES),
             holds_cases=user.has_role(*HOLDER_ROLES),
         )
-        shown = list(page.object_list)
     elif user.has_role(RoleCode.SHIELD_WORKER):
         shown = list(selectors.caseload(user=user, worker=user))
-        context.update(view="worker", cases=shown, worker=user)
+        context.update(view="worker", rows=selectors.caseload_rows(shown), worker=user)
     else:
         page = Paginator(selectors.visible_cases(user=user), CASES_PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -80,14 +88,22 @@ def index(request):
     return render(request, "shield/index.html", context)
 
 
+def _keep(request, name: str) -> str:
+    """``name``'s value in the query string, to keep in another list's page links."""
+    query = QueryDict(mutable=True)
+    value = request.GET.get(name)
+    if value:
+        query[name] = value
+    return query.urlencode()
+
+
 def _caseload(request, worker):
     cases = list(selectors.caseload(user=request.user, worker=worker))
     record_view(request, cases)
     context = {
         "worker": worker,
-        "cases": cases,
+        "rows": selectors.caseload_rows(cases),
         "mine": worker.pk == request.user.pk,
-        "now": timezone.now(),
     }
     return render(request, "shield/caseload.html", context)
 

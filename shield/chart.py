@@ -3,8 +3,10 @@ point per version, the total on a 0..scheme maximum axis, the scheme's bands sha
 
 Pure: it takes the points and the scheme's numbers and returns markup; it reads nothing. The
 chart needs no script and no stylesheet (presentation attributes only, so the page's Content
-Security Policy allows it), is an image to assistive technology (role="img", labelled by its
-<title> and described by its <desc>), and the page shows the same data as a table below it.
+Security Policy allows it), is an image to assistive technology (role="img"), named by its short
+<title> alone (aria-labelledby) and described by its long <desc> (aria-describedby), so a screen
+reader announces a short name and offers the detail as the description; the page shows the same
+data as a table below it.
 """
 
 import datetime as dt
@@ -130,7 +132,7 @@ def trajectory_svg(
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
-        f'role="img" aria-labelledby="{escape(title_id)} {escape(desc_id)}" '
+        f'role="img" aria-labelledby="{escape(title_id)}" aria-describedby="{escape(desc_id)}" '
         f'id="{escape(chart_id)}" font-family="{FONT}" font-size="12" fill="{INK}">',
         f'<title id="{escape(title_id)}">{escape(title)}</title>',
         f'<desc id="{escape(desc_id)}">'

@@ -180,9 +180,10 @@ def _events_page(context: Context, section: str) -> str:
 
 
 def _rows(context: Context, queryset, *moments: str, days: Iterable[str] = ()):
-    """The child's rows of a source that the user may see, in the window: one query."""
+    """The child's rows of a source that the user may see, in the window: one query, in no
+    order (``build`` orders the events)."""
     scoped = access.scope(context.user, queryset.filter(child=context.child))
-    return scoped.filter(context.window.q(*moments, days=days))
+    return scoped.filter(context.window.q(*moments, days=days)).order_by()
 
 
 def _hours(delta: dt.timedelta) -> str:
@@ -337,7 +338,7 @@ def override_events(context: Context) -> Iterable[Event]:
     # reaches only through its assessment.
     assessments = access.scope(context.user, Assessment.objects.filter(child=context.child))
     scoped = BandOverride.objects.filter(assessment__in=assessments).select_related("assessment")
-    for override in scoped.filter(context.window.q("made_at")):
+    for override in scoped.filter(context.window.q("made_at")).order_by():
         assessment = override.assessment
         yield Event(
             override.made_at,

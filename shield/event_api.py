@@ -1,10 +1,16 @@
 """Flags, incidents and missing episodes under /api/v1/: read through the same access mechanism
-and audit as the pages, created through the same services, with field-level 400s."""
+and audit as the pages, created and changed through the same services, with field-level 400s.
+A missing episode is updated (the return, the return home interview) and a flag removed (a
+recorded decision) by those the pages let do it, with the version read: a stale change answers
+409 and keeps nothing."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, pagination, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from cse_framework import access
@@ -15,11 +21,17 @@ from cse_framework.audit.services import record, record_denial
 from referrals.models import Child, Referral
 from shield import event_selectors as selectors
 from shield import event_services as services
+from shield.api import Conflict
 from shield.models import Flag, Incident, MissingEpisode
 from shield.models.scheme import BandCode
-from shield.policy import ASSESS_ROLES
+from shield.policy import ASSESS, ASSESS_ROLES
+from shield.services import StaleError
 
 NO_CHILD = "No child whose Shield records you may see has this id"
+STALE = (
+    "Someone else changed this record while you were working on it, so nothing was saved: "
+    "read it again and make your change to the version stored now"
+)
 
 
 class NewestFirst(pagination.CursorPagination):
@@ -122,16 +134,35 @@ class IncidentInput(ChildInput):
     consent_override_reason = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class MissingEpisodeInput(ChildInput):
+class SentBooleanField(serializers.BooleanField):
+    """Yes or no, only if sent: left out of a form-encoded body it is left out, not read as
+    "no" (so a change never clears what was not sent)."""
+
+    default_empty_html = empty
+
+
+class EpisodeFields(serializers.Serializer):
+    """A missing episode's fields. Those not sent are left out: a new episode takes the
+    service's defaults (not returned, no interview), a change leaves them as they are."""
+
+    went_missing_at = serializers.DateTimeField(required=False)
+    returned_at = serializers.DateTimeField(required=False, allow_null=True)
+    reported_to_police = SentBooleanField(required=False)
+    interview_done = SentBooleanField(required=False, help_text="Return home interview done")
+    interview_by = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    interview_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class MissingEpisodeInput(ChildInput, EpisodeFields):
     went_missing_at = serializers.DateTimeField()
-    returned_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    reported_to_police = serializers.BooleanField(required=False, default=False)
-    interview_done = serializers.BooleanField(required=False, default=False)
-    interview_by = serializers.CharField(
-        max_length=200, required=False, default="", allow_blank=True
-    )
-    interview_on = serializers.DateField(required=False, allow_null=True, default=None)
-    notes = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MissingEpisodeChange(EpisodeFields):
+    """The return, the return home interview (done, by whom, when) or a correction: only the
+    fields sent change. ``version`` is the episode's as it was read."""
+
+    version = serializers.IntegerField(min_value=1)
 
 
 class FlagInput(ChildInput):
@@ -140,6 +171,28 @@ class FlagInput(ChildInput):
     risk_level = serializers.ChoiceField(choices=BandCode.choices)
     rationale = serializers.CharField()
     decided_on = serializers.DateField()
+
+
+class FlagRemoveInput(serializers.Serializer):
+    """Removing a flag is a recorded decision: why, on what date (who is the signed-in user).
+    ``version`` is the flag's as it was read."""
+
+    version = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField()
+    removed_on = serializers.DateField(help_text="The date of the decision")
+
+
+CONFLICT = OpenApiResponse(
+    Conflict, description="Changed or removed since it was read: nothing saved"
+)
+FIELD_ERRORS = OpenApiResponse(
+    description="What is missing or wrong, field by field; nothing saved"
+)
+
+
+def _conflict(message: str, obj) -> Response:
+    stored = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+    return Response({"detail": message, "version": stored}, status=status.HTTP_409_CONFLICT)
 
 
 def _errors(error: DjangoValidationError) -> dict:
@@ -186,6 +239,18 @@ class _EventViewSet(
 ):
     pagination_class = NewestFirst
 
+    def may_change(self, user, obj) -> bool:
+        raise NotImplementedError
+
+    def to_change(self, request, pk):
+        """A record the user may see and may change, as the pages decide; anyone else gets
+        404, as for a missing one, and the denial is audited."""
+        obj = access.get_object_or_404(request, self.get_base_queryset(), pk=pk)
+        if not self.may_change(request.user, obj):
+            record_denial(request, obj)
+            raise Http404
+        return obj
+
 
 class FlagViewSet(_EventViewSet):
     """Flags on agencies' systems for the children whose Shield records the user may see,
@@ -204,6 +269,42 @@ class FlagViewSet(_EventViewSet):
 
     def run_service(self, request, data):
         return services.flag_raise(by=request.user, **data)
+
+    def may_change(self, user, obj) -> bool:
+        return services.may_raise(user, obj.kind)
+
+    @extend_schema(
+        request=FlagRemoveInput,
+        responses={200: FlagOutput, 400: FIELD_ERRORS, 409: CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        """Remove a current flag: a recorded decision with its reason and date, by whoever may
+        raise a flag of its kind (the police CSE flag by the police, others by partnership
+        decision). The flag is kept, marked removed, with who removed it. 409 if it was
+        removed or changed since it was read."""
+        flag = self.to_change(request, pk)
+        data = FlagRemoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not flag.current:
+            return _conflict(services.ALREADY_REMOVED, flag)
+        decision = dict(data.validated_data)
+        try:
+            removed = services.flag_remove(
+                flag=flag,
+                by=request.user,
+                reason=decision["reason"],
+                removed_on=decision["removed_on"],
+                expected_version=decision["version"],
+            )
+        except StaleError:
+            return _conflict(STALE, flag)
+        except DjangoValidationError as error:
+            if error.messages == [services.ALREADY_REMOVED]:  # removed by someone else meanwhile
+                return _conflict(services.ALREADY_REMOVED, flag)
+            raise serializers.ValidationError(_errors(error)) from error
+        record(request, AccessEvent.Action.CHANGE, removed)
+        return Response(FlagOutput(removed).data)
 
     @extend_schema(request=FlagInput, responses={201: FlagOutput})
     def create(self, request, *args, **kwargs):
@@ -254,6 +355,33 @@ class MissingEpisodeViewSet(_EventViewSet):
 
     def run_service(self, request, data):
         return services.missing_episode_record(by=request.user, **data)
+
+    def may_change(self, user, obj) -> bool:
+        return access.check(user, ASSESS, obj)
+
+    @extend_schema(
+        request=MissingEpisodeChange,
+        responses={200: MissingEpisodeOutput, 400: FIELD_ERRORS, 409: CONFLICT},
+    )
+    def partial_update(self, request, pk=None):
+        """Add the return and the return home interview (done, by whom, when), or correct the
+        episode: only the fields sent change, checked as a whole as when it was recorded. By
+        those who record episodes for the child; 409 if someone else changed it first."""
+        episode = self.to_change(request, pk)
+        data = MissingEpisodeChange(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        version = fields.pop("version")
+        try:
+            saved = services.missing_episode_update(
+                episode=episode, by=request.user, expected_version=version, **fields
+            )
+        except StaleError:
+            return _conflict(STALE, episode)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_errors(error)) from error
+        record(request, AccessEvent.Action.CHANGE, saved)
+        return Response(MissingEpisodeOutput(saved).data)
 
     @extend_schema(request=MissingEpisodeInput, responses={201: MissingEpisodeOutput})
     def create(self, request, *args, **kwargs):

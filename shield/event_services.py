@@ -31,6 +31,7 @@ POLICE_FLAG_ROLES = frozenset({RoleCode.MACSE_CHAIR, RoleCode.POLICE_INTELLIGENC
 # Other agencies' flags are a partnership decision, recorded by Shield's managers or the chair.
 AGENCY_FLAG_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER, RoleCode.MACSE_CHAIR})
 REPLACED = "Replaced"
+ALREADY_REMOVED = "This flag has already been removed"
 MERGED = "This child's record was merged into another: record it on that record"
 
 
@@ -420,7 +421,7 @@ def flag_remove(
         raise ValidationError("You cannot remove this flag: " + _who_decides(flag.kind))
     current = Flag.objects.select_for_update().get(pk=flag.pk)
     if current.removed_on is not None:
-        raise ValidationError("This flag has already been removed")
+        raise ValidationError(ALREADY_REMOVED)
     if expected_version is not None and current.version != expected_version:
         raise StaleError("Someone else changed this flag while you were working on it")
     errors = {}

@@ -347,26 +347,59 @@ def _save_draft(
     return current
 
 
-def _completion_errors(assessment: Assessment, scores: dict[int, CategoryScore]) -> dict:
+def _completion_errors(
+    assessment: Assessment, values: dict, scores: dict[int, tuple[int | None, str]]
+) -> dict:
+    """What completion needs of ``values`` (the draft's fields) and ``scores`` (category number
+    to score and evidence): every category scored, with its evidence above the threshold, the
+    judgement score and its rationale, and the young person's views or why they were not
+    sought."""
     errors = {}
     for category in assessment.scheme.categories.all():
-        row = scores.get(category.number)
-        if row is None:
+        if scores.get(category.number, (None, ""))[0] is None:
             errors[f"score_{category.number}"] = f"{category.name}: enter a score"
-    errors.update(
-        _score_errors(
-            assessment, {number: (row.score, row.evidence) for number, row in scores.items()}
-        )
-    )
-    if assessment.judgement_score is None:
-        errors["judgement_score"] = "Enter the professional judgement score"
-    if not assessment.judgement_rationale.strip():
+    errors.update(_draft_errors(assessment, values, scores))
+    if values["judgement_score"] is None:
+        errors.setdefault("judgement_score", "Enter the professional judgement score")
+    if not (values["judgement_rationale"] or "").strip():
         errors["judgement_rationale"] = "Give the rationale for the judgement score"
-    if not (assessment.young_person_views.strip() or assessment.views_not_sought_reason.strip()):
+    views = (values["young_person_views"] or "").strip()
+    if not (views or (values["views_not_sought_reason"] or "").strip()):
         errors["young_person_views"] = (
             "Record the young person's wishes and feelings, or why they could not be sought"
         )
     return errors
+
+
+# The draft's own fields that completion reads (the scores apart).
+COMPLETION_READS = (
+    "judgement_score",
+    "judgement_rationale",
+    "young_person_views",
+    "views_not_sought_reason",
+)
+
+
+def assessment_completion_problems(
+    *,
+    assessment: Assessment,
+    fields: dict | None = None,
+    scores: dict[int, tuple[int | None, str]] | None = None,
+) -> dict[str, str]:
+    """Everything that stops this CSE2 being completed, all at once (D1): the values a draft
+    save would refuse and what completion needs. Of the stored draft, or of it as it would be
+    with ``fields`` and ``scores`` (as assessment_save_draft takes them) laid over it, so a form
+    shows every problem in one round. assessment_complete refuses exactly these. Reads only."""
+    fields = fields or {}
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise TypeError(f"Not fields of a CSE2 draft: {sorted(unknown)}")
+    values = {name: fields.get(name, getattr(assessment, name)) for name in COMPLETION_READS}
+    entered = {
+        row.category.number: (row.score, row.evidence)
+        for row in assessment.scores.select_related("category")
+    } | (scores or {})
+    return _completion_errors(assessment, values, entered)
 
 
 def _previous(assessment: Assessment) -> Assessment | None:
@@ -421,10 +454,10 @@ def assessment_complete(
         return current
     if current.version != expected_version:
         raise StaleError("Someone else saved this draft while you were working on it")
-    scores = {row.category.number: row for row in current.scores.select_related("category")}
-    errors = _completion_errors(current, scores)
+    errors = assessment_completion_problems(assessment=current)
     if errors:
         raise ValidationError(errors)
+    scores = {row.category.number: row for row in current.scores.select_related("category")}
     result = scoring.score(
         current.scheme,
         scoring.Answers(

@@ -12,6 +12,7 @@ from cse_framework.audit.services import record_view
 from cse_framework.forms import add_service_errors
 from referrals.indicators import INDICATORS
 from referrals.models import Referral
+from shield.event_selectors import current_flags
 from strategy import policy, selectors, services
 from strategy.forms import (
     ActionFormSet,
@@ -93,6 +94,7 @@ def discussion_record(request, referral_pk):
         "participants": participants,
         "actions": actions,
         "referral": referral,
+        "flags": current_flags(referral.child_id),
     }
     return render(request, "strategy/discussion_form.html", context)
 
@@ -104,6 +106,7 @@ def _detail_context(request, record) -> dict:
         "participants": list(record.participants.select_related("agency")),
         "actions": list(record.actions.select_related("owner", "owner_agency")),
         "amendments": list(record.amendments.select_related("made_by")),
+        "flags": current_flags(record.child_id),
         "can_sign_off": not record.signed_off and services.can_sign_off(request.user, record),
         "can_amend": record.held_at is not None and policy.can_amend(request.user, record),
     }
@@ -211,7 +214,13 @@ def meeting_record(request, pk):
         else:
             return redirect(meeting)
     record_view(request, [meeting])
-    context = {"form": form, "others": others, "actions": actions, "meeting": meeting}
+    context = {
+        "form": form,
+        "others": others,
+        "actions": actions,
+        "meeting": meeting,
+        "flags": current_flags(meeting.child_id),
+    }
     return render(request, "strategy/meeting_record.html", context)
 
 

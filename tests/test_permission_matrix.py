@@ -176,6 +176,11 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("missing-episode-list", "GET"): every(200, anonymous=401),
     ("missing-episode-list", "POST"): only(shield.ASSESS_ROLES, allowed=400, anonymous=401),
     ("missing-episode-detail", "GET"): only(shield.COHORT_ROLES, denied=404, anonymous=401),
+    # Changing an episode and removing a flag: as the pages allow; an empty body is a 400.
+    ("missing-episode-detail", "PATCH"): only(
+        SHIELD_RECORDERS, allowed=400, denied=404, anonymous=401
+    ),
+    ("flag-remove", "POST"): only(AGENCY_FLAG_DECIDERS, allowed=400, denied=404, anonymous=401),
     ("macse:index", "GET"): only(macse.LANDING_ROLES),
     ("intelligence:index", "GET"): only(intelligence.LANDING_ROLES),
     # API: 401 without credentials; lists are scoped (empty, not forbidden) for other roles.
@@ -296,7 +301,7 @@ def _shield_event_url(name: str, child) -> str | None:
         row = event_services.missing_episode_record(
             child=child, by=worker, went_missing_at=when, now=when
         )
-    elif name in ("shield:flag-remove", "flag-detail"):
+    elif name in ("shield:flag-remove", "flag-detail", "flag-remove"):
         row = event_services.flag_raise(
             child=child,
             by=UserFactory(roles=[RoleCode.SHIELD_TEAM_MANAGER]),
@@ -404,7 +409,10 @@ def test_route_answers_each_role_as_the_matrix_says(route, method, client, clien
     answers = {}
     for role in [*ROLES, ANONYMOUS]:
         http = _client_for(role, client, client_for)
-        response = http.get(url) if method == "GET" else http.post(url)
+        if method in ("GET", "POST"):
+            response = http.get(url) if method == "GET" else http.post(url)
+        else:  # PATCH: an empty JSON body, as an API client sends one
+            response = http.generic(method, url, "{}", "application/json")
         answers[role] = response.status_code
     expected = MATRIX[(route, method)]
     wrong = {

@@ -143,10 +143,13 @@ class Assessment(models.Model):
             ),
         ]
         indexes = [
+            # A child's latest completed CSE2 (a caseload row shows its band, total and date)
+            # read from the index alone, in the order it is asked for.
             models.Index(
-                fields=["child", "-completed_at"],
+                fields=["child", "-completed_at", "-id"],
                 condition=models.Q(status="completed"),
-                name="assessment_completed",
+                include=["band", "total", "assessed_on"],
+                name="assessment_latest_completed",
             ),
             models.Index(fields=["-created_at", "id"], name="assessment_newest"),
         ]

@@ -57,6 +57,12 @@ class ShieldCase(models.Model):
                 condition=models.Q(status="open"),
                 name="shield_case_caseload",
             ),
+            # The open cases per team, held and waiting, are counted from this index alone.
+            models.Index(
+                fields=["team", "worker"],
+                condition=models.Q(status="open"),
+                name="shield_case_open_team",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.models import AccessEvent
+from shield import services
 from shield.models import Assessment
 from shield.models.assessment import REFUSED
-from tests.factories.accounts import AgencyFactory
+from tests.factories.accounts import AgencyFactory, UserFactory
 from tests.factories.referrals import ChildFactory
 from tests.factories.shield import make_assessment, make_case
 
@@ -135,6 +136,31 @@ def test_the_list_filters_by_child(case, worker):
     rows = worker.get(ASSESSMENTS, {"child": str(other.child.pk)}).json()["results"]
     assert [row["child"] for row in rows] == [str(other.child.pk)]
     assert worker.get(ASSESSMENTS, {"child": "not-a-uuid"}).status_code == 400
+
+
+def test_the_list_and_a_read_name_the_people_overrides_and_corrections(case, worker):
+    """Read after the page (people in one query, each CSE2's rows as lists): the same as a
+    read by id."""
+    first = make_assessment(case.child, case.worker)
+    manager = UserFactory(roles=[RoleCode.SHIELD_TEAM_MANAGER], full_name="Mo Manager")
+    services.band_override(assessment=first, by=manager, band="high", reason="Protective.")
+    correction = services.assessment_start(
+        child=case.child,
+        kind="initial",
+        by=case.worker,
+        assessed_on=first.assessed_on,
+        corrects=first,
+    )
+    listed = {row["id"]: row for row in worker.get(ASSESSMENTS).json()["results"]}
+    row = listed[first.pk]
+    assert row == worker.get(f"{ASSESSMENTS}{first.pk}/").json()
+    name = case.worker.full_name
+    assert (row["lead_professional"], row["created_by"], row["completed_by"]) == (name,) * 3
+    assert row["overridden_band"] == "high" and row["corrected_by"] == [correction.pk]
+    assert [(o["band"], o["made_by"]) for o in row["overrides"]] == [("high", "Mo Manager")]
+    assert len(row["scores"]) == 8 and row["maximum_total"] == 54
+    assert listed[correction.pk]["corrects"] == first.pk
+    assert listed[correction.pk]["completed_by"] is None
 
 
 def test_the_list_costs_the_same_queries_however_many_assessments(case, worker):

@@ -218,6 +218,95 @@ def test_evidence_without_a_score_is_not_silently_dropped(case, worker):
     assert "Moved placement twice." in response.text
 
 
+def _summary(page: str) -> str:
+    """The form's GOV.UK error summary: the list of every error on the page."""
+    return page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+
+
+EVIDENCE_3 = "Sexual health and sexual behaviour: give the evidence for a score above 0"
+RATIONALE = "Give the rationale for the judgement score"
+VIEWS = "Record the young person&#x27;s wishes and feelings, or why they could not be sought"
+
+
+def test_completing_shows_a_refused_value_and_what_completion_needs_at_once(case, worker):
+    """One "Complete" with a value a save refuses (a score without its evidence) and what
+    completion needs (a rationale, the young person's views, a score): every message in the
+    one error summary, what was typed kept, nothing saved and nothing completed."""
+    draft = services.assessment_start(
+        child=case.child, kind="initial", by=case.worker, assessed_on=ASSESSED_ON
+    )
+    data = _form(
+        draft,
+        action="complete",
+        evidence_3="",
+        judgement_rationale="",
+        young_person_views="",
+        score_8="",
+        evidence_8="",
+        reason="Typed, not yet saved.",
+    )
+    response = worker.post(_url("assessment-edit", draft), data)
+    assert response.status_code == 200
+    summary = _summary(response.text)
+    for message in (EVIDENCE_3, RATIONALE, VIEWS, "Emotional, mental and physical health: enter"):
+        assert message in summary, message
+    assert "Your draft has been saved" not in response.text
+    assert "Typed, not yet saved." in response.text
+    draft.refresh_from_db()
+    assert (draft.status, draft.reason, draft.scores.count()) == ("draft", "", 0)
+
+
+def test_completing_shows_the_forms_own_errors_with_what_completion_needs(case, worker):
+    """A field the form itself refuses (no lead professional; evidence typed without a
+    score) and completion's needs, in one round; a category the form refused is not judged
+    again."""
+    draft = services.assessment_start(
+        child=case.child, kind="initial", by=case.worker, assessed_on=ASSESSED_ON
+    )
+    data = _form(
+        draft,
+        action="complete",
+        lead_professional="",
+        score_4="",
+        evidence_4="Moved placement twice.",
+        judgement_rationale="",
+    )
+    response = worker.post(_url("assessment-edit", draft), data)
+    assert response.status_code == 200
+    summary = _summary(response.text)
+    assert "Select the lead professional" in summary
+    assert "choose a score, or the evidence you typed is not kept" in summary
+    assert RATIONALE in summary
+    assert "Accommodation and family or home relationships: enter a score" not in summary
+    assert summary.count("<li>") == 3
+    draft.refresh_from_db()
+    assert (draft.status, draft.scores.count()) == ("draft", 0)
+
+
+def test_completing_with_only_completion_problems_saves_the_draft_and_lists_them_all(case, worker):
+    draft = make_assessment(case.child, case.worker, complete=False)
+    data = _form(draft, action="complete", judgement_rationale="", young_person_views="")
+    response = worker.post(_url("assessment-edit", draft), data)
+    assert response.status_code == 200
+    summary = _summary(response.text)
+    assert "Your draft has been saved, but the CSE2 cannot be completed" in summary
+    assert RATIONALE in summary and VIEWS in summary
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.judgement_rationale == ""
+    assert f'name="version" value="{draft.version}"' in response.text
+
+
+def test_saving_a_draft_that_could_not_yet_be_completed_works(case, worker):
+    draft = services.assessment_start(
+        child=case.child, kind="initial", by=case.worker, assessed_on=ASSESSED_ON
+    )
+    data = _form(draft, judgement_rationale="", young_person_views="", score_8="", evidence_8="")
+    response = worker.post(_url("assessment-edit", draft), data)
+    assert response.status_code == 302 and response["Location"] == _url("assessment-edit", draft)
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.scores.count() == 7
+
+
 def test_a_stale_save_is_refused_with_a_clear_message_and_nothing_is_lost(case, worker, manager):
     draft = make_assessment(case.child, case.worker, complete=False)
     seen = _form(draft, reason="The manager's reason.")
@@ -357,7 +446,7 @@ def test_the_print_is_a_pdf_summary_first_and_audited(case, worker, monkeypatch)
     assert f'filename="{done.reference}.pdf"' in response["Content-Disposition"]
     assert AccessEvent.objects.filter(action="print", object_id=str(done.pk)).count() == 1
     html = rendered[0]
-    assert "OFFICIAL - SENSITIVE" in html
+    assert "OFFICIAL-SENSITIVE" in html and "OFFICIAL - SENSITIVE" not in html
     assert html.index("CSE2 summary") < html.index("Risk trajectory") < html.index("full record")
     draft = make_assessment(case.child, case.worker, complete=False)
     assert worker.get(_url("assessment-print", draft)).status_code == 404

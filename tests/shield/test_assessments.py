@@ -68,6 +68,35 @@ def test_completion_needs_every_score_the_rationale_and_the_young_persons_views(
     assert draft.status == "draft"
 
 
+def test_the_completion_problems_are_every_one_and_completion_refuses_exactly_them(case):
+    """Of the stored draft, or of it with what a form would save laid over it: a value a save
+    refuses (evidence missing) together with what completion needs; assessment_complete
+    refuses the same, so the page and the service never disagree. Nothing is written."""
+    draft = make_assessment(case.child, case.worker, complete=False, judgement_rationale="")
+    laid_over = services.assessment_completion_problems(
+        assessment=draft,
+        fields={"young_person_views": "", "judgement_score": 9},
+        scores={2: (4, "  "), 5: (None, "")},
+    )
+    assert set(laid_over) == {
+        "evidence_2",
+        "score_5",
+        "judgement_score",
+        "judgement_rationale",
+        "young_person_views",
+    }
+    stored = services.assessment_completion_problems(assessment=draft)
+    assert set(stored) == {"judgement_rationale"}
+    with pytest.raises(ValidationError) as error:
+        services.assessment_complete(
+            assessment=draft, by=case.worker, expected_version=draft.version
+        )
+    assert error.value.message_dict == {name: [text] for name, text in stored.items()}
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.young_person_views
+    assert sorted(draft.scores.values_list("score", flat=True)) == [2] * 8
+
+
 def test_a_recorded_reason_stands_in_for_views_that_could_not_be_sought(case):
     done = make_assessment(
         case.child,

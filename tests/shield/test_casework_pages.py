@@ -16,6 +16,7 @@ from cse_framework.audit.models import AccessEvent
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from referrals.models import Child
+from shield import casework_selectors as selectors
 from shield import casework_services, services
 from shield.models import Allocation, BandOverride, CaseNote, Flag, ShieldCase
 from shield.services import StaleError
@@ -153,6 +154,58 @@ def test_manager_sees_caseloads_per_worker_and_team_totals(manager):
     assert reverse("shield:caseload", kwargs={"user_pk": busy.pk}) in page
     assert escape(idle.full_name) in page
     assert "All teams" in page
+
+
+def test_the_caseloads_are_paged_and_each_list_keeps_the_others_page(manager):
+    """The caseloads are a list of their own (?workers=), 25 to a page by name, each with the
+    open cases they hold; the queue's page links keep the caseloads' page, and theirs the
+    queue's."""
+    for index in range(26):
+        UserFactory(roles=[RoleCode.SHIELD_WORKER], full_name=f"Worker {index:02d}")
+    busy = shield_worker()
+    make_case(worker=busy)
+    make_case(worker=busy)
+    left = shield_worker()
+    make_case(worker=left)
+    left.is_active = False  # someone who has left keeps their case until it is reallocated
+    left.save()
+    left.roles.clear()
+    for _ in range(26):
+        make_case(worker=False)
+    holders = list(selectors.holders())
+    assert len(holders) > 50
+    counts = {holder.pk: holder.open_cases for holder in holders}
+    assert counts[busy.pk] == 2 and counts[left.pk] == 1 and min(counts.values()) == 0
+    first = manager.get(reverse("shield:index")).content.decode()
+    assert escape(holders[0].full_name) in first
+    assert escape(holders[25].full_name) not in first
+    assert 'href="?workers=2"' in first and 'href="?page=2"' in first
+    second = manager.get(reverse("shield:index"), {"workers": 2, "page": 2}).content.decode()
+    assert escape(holders[0].full_name) not in second
+    assert escape(holders[25].full_name) in second
+    assert 'href="?page=2&amp;workers=1"' in second  # the caseloads' first page, queue kept
+    assert 'href="?workers=2&amp;page=1"' in second  # the queue's first page, caseloads kept
+    page = (holders.index(left) // 25) + 1
+    shown = manager.get(reverse("shield:index"), {"workers": page}).content.decode()
+    caseload = reverse("shield:caseload", kwargs={"user_pk": left.pk})
+    assert f'href="{caseload}">{escape(left.full_name)}</a> <strong' in shown  # "Left"
+
+
+def test_the_team_totals_count_held_waiting_and_the_cases_of_no_team(manager):
+    team = shield_worker().team  # the Shield team, whose queue a referred child joins
+    held = make_case()
+    assert held.team == team
+    make_case(worker=False)
+    ShieldCase.objects.filter(pk=make_case(worker=False).pk).update(team=None)
+    ShieldCase.objects.filter(pk=make_case().pk).update(status="closed")
+    rows = selectors.team_totals()
+    assert [(row.name, row.held, row.waiting, row.total) for row in rows] == [
+        (team.name, 1, 1, 2),
+        ("", 0, 1, 1),
+    ]
+    page = manager.get(reverse("shield:index")).content.decode()
+    totals = page[page.index("Open cases by team") :]
+    assert totals.index(escape(team.name)) < totals.index("No team") < totals.index("All teams")
 
 
 def test_the_landing_page_audits_the_children_shown(manager):

@@ -83,13 +83,15 @@ def test_a_point_sits_in_the_zone_of_its_band():
 
 
 def test_the_chart_is_an_image_with_a_text_alternative():
+    """A short accessible name (the title alone) and the long text as its description, never
+    folded into the name."""
     svg = trajectory_svg(POINTS, maximum=54, bands=BANDS, chart_id="cse2-chart")
     root = _parse(svg)
     assert root.get("role") == "img"
-    title_id, desc_id = root.get("aria-labelledby").split()
-    assert root.find(f"{SVG}title").get("id") == title_id == "cse2-chart-title"
+    assert root.get("aria-labelledby") == "cse2-chart-title"
+    assert root.find(f"{SVG}title").get("id") == "cse2-chart-title"
     desc = root.find(f"{SVG}desc")
-    assert desc.get("id") == desc_id
+    assert root.get("aria-describedby") == desc.get("id") == "cse2-chart-desc"
     assert "3 completed CSE2s, oldest first" in desc.text
     assert "10 Jan 2026: 12 (Lower); 10 Apr 2026: 27 (Medium); 10 Jul 2026: 40 (High)" in desc.text
     assert "Total score from 0 to 54" in desc.text

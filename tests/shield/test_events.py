@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cse_framework.accounts.models import Agency
@@ -23,7 +25,7 @@ from shield.models import Flag, Incident, MissingEpisode
 from shield.services import StaleError
 from tests.conftest import verify_session
 from tests.factories.accounts import AgencyFactory, UserFactory
-from tests.factories.referrals import ChildFactory, make_received
+from tests.factories.referrals import ChildFactory, make_meeting, make_received
 from tests.factories.shield import make_assessment, make_case, shield_worker
 
 pytestmark = pytest.mark.django_db
@@ -540,6 +542,50 @@ def test_current_flags_are_shown_on_the_register_record_and_the_triage_page(
     )
     page = mash.get(reverse("referrals:triage", kwargs={"pk": referral.pk})).content.decode()
     assert "Police CSE flag, Police (test)" in page and "Education (test)" not in page
+
+
+def _flag_queries(client, url) -> tuple[str, int, int]:
+    """The page, its number of queries, and how many of them read flags."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    flags = sum('"shield_flag"' in query["sql"] for query in captured.captured_queries)
+    return response.content.decode(), len(captured), flags
+
+
+def test_current_flags_are_shown_on_the_referral_and_strategy_pages(chair, client_for):
+    """MASH's view of the referral, the strategy discussion and meeting, and the forms that
+    record them show the child's current flags (kind, agency, risk level), never a removed
+    one, in one query whatever their number; the referrer's view of the referral does not."""
+    meeting = make_meeting()
+    discussion = meeting.discussion
+    child, referral = discussion.child, discussion.referral
+    force = AgencyFactory(name="Police (flags)", kind=Agency.Kind.POLICE)
+    _flag(child, chair, agency=force, risk_level="high")
+    school = AgencyFactory(name="Education (flags)", kind=Agency.Kind.EDUCATION)
+    gone = _flag(child, chair, kind=Flag.Kind.AGENCY, agency=school)
+    services.flag_remove(flag=gone, by=chair, reason="Left the school.", removed_on=gone.decided_on)
+    urls = [
+        reverse("referrals:referral-detail", kwargs={"pk": referral.pk}),
+        reverse("strategy:discussion-detail", kwargs={"pk": discussion.pk}),
+        reverse("strategy:meeting-detail", kwargs={"pk": meeting.pk}),
+        reverse("strategy:discussion-new", kwargs={"referral_pk": referral.pk}),
+        reverse("strategy:meeting-record", kwargs={"pk": meeting.pk}),
+    ]
+    mash = client_for(RoleCode.MASH_TEAM_MANAGER)
+    before = {}
+    for url in urls:
+        page, before[url], reads = _flag_queries(mash, url)
+        assert "High risk" in page and "Police CSE flag, Police (flags)" in page, url
+        assert "flag, Education (flags)" not in page and reads == 1, url
+    health = AgencyFactory(name="Health (flags)", kind=Agency.Kind.HEALTH)
+    _flag(child, chair, kind=Flag.Kind.AGENCY, agency=health, risk_level="medium")
+    for url in urls:
+        page, queries, _ = _flag_queries(mash, url)
+        assert "flag, Health (flags)" in page and queries == before[url], url
+    referrer = client_for(user=referral.referrer)
+    page = referrer.get(urls[0]).content.decode()
+    assert referral.reference in page and "Police CSE flag" not in page
 
 
 # --- The events page and access ---------------------------------------------------------------
