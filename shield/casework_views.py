@@ -25,6 +25,7 @@ from shield.models import CaseNote, ShieldCase
 QUEUE_PAGE_SIZE = 25
 CASES_PAGE_SIZE = 50
 WORKERS_PAGE_SIZE = 25
+CASELOAD_PAGE_SIZE = 25
 HOLDER_ROLES = frozenset(selectors.HOLDER_ROLES)
 STALE_NOTE = (
     "This draft was saved somewhere else while you were editing it, so nothing was saved here. "
@@ -76,8 +77,9 @@ def index(request):
             holds_cases=user.has_role(*HOLDER_ROLES),
         )
     elif user.has_role(RoleCode.SHIELD_WORKER):
-        shown = list(selectors.caseload(user=user, worker=user))
-        context.update(view="worker", rows=selectors.caseload_rows(shown), worker=user)
+        page = _caseload_page(request, user)
+        shown = list(page.object_list)
+        context.update(view="worker", page=page, rows=selectors.caseload_rows(shown), worker=user)
     else:
         page = Paginator(selectors.visible_cases(user=user), CASES_PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -97,11 +99,19 @@ def _keep(request, name: str) -> str:
     return query.urlencode()
 
 
+def _caseload_page(request, worker):
+    """A page of ``worker``'s open cases, 25 at a time (a caseload of 60 is three pages)."""
+    cases = selectors.caseload(user=request.user, worker=worker)
+    return Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 def _caseload(request, worker):
-    cases = list(selectors.caseload(user=request.user, worker=worker))
+    page = _caseload_page(request, worker)
+    cases = list(page.object_list)
     record_view(request, cases)
     context = {
         "worker": worker,
+        "page": page,
         "rows": selectors.caseload_rows(cases),
         "mine": worker.pk == request.user.pk,
     }

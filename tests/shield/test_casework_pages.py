@@ -298,7 +298,7 @@ def test_the_caseload_shows_each_childs_latest_cse2_next_review_and_flags(manage
 
 def test_the_caseload_runs_a_fixed_number_of_queries_for_1_or_60_children(manager):
     """One query for the rows however many children: band, total, date, next review and flags
-    come with them."""
+    come with them. 25 a page: 60 children are three pages."""
     worker = shield_worker()
     first = make_case(worker=worker)
     make_assessment(first.child, worker)
@@ -322,8 +322,15 @@ def test_the_caseload_runs_a_fixed_number_of_queries_for_1_or_60_children(manage
     sixty = _caseload_queries(manager, worker)
     assert sixty == one
     # The session, the user, their device and roles, the unread notices and the session's
-    # refresh; the page itself: the worker, the rows, and one insert for the access log.
-    assert sixty <= 12
+    # refresh; the page itself: the worker, the count, the rows, one insert for the access log.
+    assert sixty <= 13
+    url = reverse("shield:caseload", kwargs={"user_pk": worker.pk})
+    first_page = manager.get(url)
+    assert len(first_page.context["rows"]) == 25 and "Open cases (60)" in first_page.text
+    last_page = manager.get(url, {"page": 3})
+    assert len(last_page.context["rows"]) == 10
+    shown = {row.url for page in (first_page, last_page) for row in page.context["rows"]}
+    assert len(shown) == 35  # no case on two pages
 
 
 # --- The case page ----------------------------------------------------------------------------
