@@ -4,7 +4,8 @@ Candidates come from the database by indexed keys, one small query each: the sam
 the same Soundex key of the last name (and of the first name, when given) near that date; an alias
 with that key; the postcode with the name key; and on PostgreSQL the most trigram-similar last
 names near that date. They are then scored here, the same way on every database (Jaro-Winkler
-similarity of names, from jellyfish). At most seven queries, whatever the register's size.
+similarity of names, from jellyfish). On PostgreSQL one query (the candidates' ids are a UNION
+in it); elsewhere at most seven; whatever the register's size.
 """
 
 import datetime as dt
@@ -12,8 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import jellyfish
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
+from django.db.models import OuterRef
+from django.db.models.expressions import RawSQL
 
 from referrals.matching_keys import name_key, normalise, normalise_postcode
 from referrals.models import Child, ChildAlias
@@ -80,30 +84,36 @@ def _candidate_queries(description: Description):
         yield similar.values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
 
 
-def _candidate_ids(description: Description) -> set:
-    """The ids from every kind of candidate, a bounded number from each: on PostgreSQL in one
-    query (a UNION of the small indexed queries), elsewhere one query each."""
-    queries = [
+def _bounded_queries(description: Description) -> list:
+    """Every kind of candidate's ids, a bounded number from each."""
+    return [
         query if query.query.is_sliced else query.values_list("pk", flat=True)[:CANDIDATES]
         for query in _candidate_queries(description)
     ]
-    if not queries:
-        return set()
-    if connection.vendor == "postgresql":
-        return set(queries[0].union(*queries[1:]))
-    return {pk for query in queries for pk in query}
 
 
 def _candidates(description: Description, among=None) -> list[tuple[Child, list[str]]]:
     """The candidates (only those in ``among``, the children the caller may see, when given),
-    each with its aliases' names: a fixed number of queries."""
-    ids = _candidate_ids(description)
-    children = list((Child.objects.all() if among is None else among).filter(pk__in=ids))
+    each with its aliases' names. On PostgreSQL one query: the children whose ids are in the
+    UNION of the small indexed queries, each with its aliases' names as an array; elsewhere one
+    query for each kind of candidate, then the children, then their aliases."""
+    queries = _bounded_queries(description)
+    if not queries:
+        return []
+    children = (Child.objects.all() if among is None else among).order_by()
+    if connection.vendor == "postgresql":
+        # The UNION is compiled once and nested as SQL: nesting the queryset itself would copy
+        # and re-alias every one of its queries first, the costliest step of building the query.
+        union = RawSQL(*queries[0].union(*queries[1:]).query.sql_with_params())
+        names = ChildAlias.objects.filter(child=OuterRef("pk")).values("name")
+        found = children.filter(pk__in=union).annotate(alias_names=ArraySubquery(names))
+        return [(child, child.alias_names) for child in found]
+    found = list(children.filter(pk__in={pk for query in queries for pk in query}))
     aliases = defaultdict(list)
-    names = ChildAlias.objects.filter(child_id__in=[child.pk for child in children])
+    names = ChildAlias.objects.filter(child_id__in=[child.pk for child in found])
     for child_id, name in names.values_list("child", "name"):
         aliases[child_id].append(name)
-    return [(child, aliases[child.pk]) for child in children]
+    return [(child, aliases[child.pk]) for child in found]
 
 
 def _described_names(description: Description) -> tuple[list[str], bool]:

@@ -31,6 +31,9 @@ def child_register_page(*, user, after=None, size: int = 25) -> KeysetPage:
 
 
 SEARCH_RESULTS = 10  # the closest; a worker narrows with a date of birth or postcode
+# What a search reads of each candidate: what scoring compares and what the results show (the
+# name, date of birth and postcode), not the whole record of the dozens of candidates.
+SEARCH_COLUMNS = ("given_names", "family_name", "date_of_birth", "postcode")
 
 
 def child_search(*, user, description: matching.Description, limit: int = SEARCH_RESULTS):
@@ -40,7 +43,7 @@ def child_search(*, user, description: matching.Description, limit: int = SEARCH
         description,
         threshold=matching.SEARCH_THRESHOLD,
         limit=limit,
-        among=child_list(user=user).order_by(),
+        among=child_list(user=user).only(*SEARCH_COLUMNS).order_by(),
     )
 
 
