@@ -129,6 +129,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A page's queries read few rows through indexes; a parallel plan (chosen when the planner
+    # overestimates rows, as it does for ranges under a partial index) spends more starting its
+    # workers than it saves and takes cores from other requests. Off by default for the web; a
+    # process running long reports can turn it back on (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={env.int('DATABASE_PARALLEL_WORKERS', default=0)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache both derive from REDIS_URL ---------------------------------------
@@ -173,6 +180,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "cse_framework.notices.tasks.outbox_sweep", "schedule": 60.0},
     "scan-deadlines": {"task": "cse_framework.timescales.tasks.scan_deadlines", "schedule": 60.0},
+    "refresh-clock-performance": {
+        "task": "cse_framework.dashboards.tasks.refresh_performance",
+        "schedule": 60.0,
+    },
 }
 
 # --- Timescales (docs/adr/0007-deadlines-are-data.md) ------------------------------------------

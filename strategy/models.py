@@ -80,7 +80,15 @@ class StrategyDiscussion(HeldRecord, models.Model):
 
     class Meta:
         ordering = ["-held_at"]
-        indexes = [models.Index(fields=["-recorded_at", "id"], name="discussion_newest")]
+        indexes = [
+            models.Index(fields=["-recorded_at", "id"], name="discussion_newest"),
+            # The dashboard's list of discussions held without the police or health.
+            models.Index(
+                fields=["-held_at"],
+                condition=models.Q(police_took_part=False) | models.Q(health_took_part=False),
+                name="discussion_not_compliant",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Strategy discussion for {self.referral}"

@@ -76,7 +76,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("notices:mark-read", "POST"): every(302, anonymous=302),
     ("dashboards:index", "GET"): only(dashboards.LANDING_ROLES),
     ("dashboards:overdue", "GET"): only(timescales.MANAGER_ROLES),
+    ("dashboards:overdue-list", "GET"): only(timescales.MANAGER_ROLES),
     ("dashboards:overdue-csv", "GET"): only(timescales.MANAGER_ROLES),
+    ("dashboards:timeliness", "GET"): only(timescales.MANAGER_ROLES),
     ("timescales:worklist", "GET"): only(timescales.WORKLIST_ROLES),
     # The referral's clock belongs to no team here, so nobody may take it.
     ("timescales:take", "POST"): every(404, anonymous=302),

@@ -12,7 +12,7 @@ class OverdueFilterForm(forms.Form):
     )
     team = forms.ModelChoiceField(
         label="Team",
-        queryset=Team.objects.exclude(kind=Team.Kind.PARTNER),
+        queryset=Team.objects.exclude(kind=Team.Kind.PARTNER).select_related("agency"),
         required=False,
         empty_label="All teams",
     )

@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,13 +12,13 @@ from django.utils import timezone
 from cse_framework import access
 from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record_view
+from cse_framework.dashboards import performance
 from cse_framework.dashboards import policy as dashboards_policy
 from cse_framework.dashboards.forms import OverdueFilterForm
 from cse_framework.timescales import policy, selectors
-from strategy.models import StrategyDiscussion
+from strategy import selectors as strategy_selectors
 
 PAGE_SIZE = 25
-MONTH, QUARTER = dt.timedelta(days=30), dt.timedelta(days=91)
 
 
 def index(request):
@@ -33,38 +32,49 @@ def index(request):
 
 
 def overdue(request):
+    """Open clocks overdue and due soon, by kind and team and for the workers with the most
+    overdue: counts only, each row's overdue figure a link to those clocks (``overdue_list``)."""
     access.require_roles(request.user, policy.MANAGER_ROLES)
     now = timezone.now()
     filters = OverdueFilterForm(request.GET or None)
-    chosen = filters.values()
-    user = request.user
-    clocks = selectors.overdue_clocks(user=user, now=now, **chosen)
-    page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
-    record_view(request, [clock for clock in page.object_list if clock.child_id])
-    rates = {
-        "month": list(selectors.on_time_rates(user=user, since=now - MONTH, now=now, **chosen)),
-        "quarter": list(selectors.on_time_rates(user=user, since=now - QUARTER, now=now, **chosen)),
-    }
-    query = request.GET.copy()
-    query.pop("page", None)
-    since = now - QUARTER
     context = {
-        "reasons": list(selectors.breach_reasons(user=user, since=since, now=now, **chosen)),
-        "not_compliant": list(
-            StrategyDiscussion.objects.filter(
-                Q(police_took_part=False) | Q(health_took_part=False), held_at__gte=since
-            )
-            .select_related("referral")
-            .order_by("-held_at")[:PAGE_SIZE]
-        ),
-        "summary": list(selectors.overdue_summary(user=user, now=now, **chosen)),
-        "rates": rates,
-        "page": page,
+        "summary": selectors.overdue_summary(user=request.user, now=now, **filters.values()),
+        "workers_shown": selectors.WORKERS_SHOWN,
         "filters": filters,
-        "query": query.urlencode(),
+        "query": request.GET.urlencode(),
         "now": now,
     }
     return render(request, "dashboards/overdue.html", context)
+
+
+def overdue_list(request):
+    """The overdue clocks themselves, the longest overdue first, 25 a page, filtered like the
+    summary; each child shown is recorded in the access log."""
+    access.require_roles(request.user, policy.MANAGER_ROLES)
+    now = timezone.now()
+    filters = OverdueFilterForm(request.GET or None)
+    clocks = selectors.overdue_clocks(user=request.user, now=now, **filters.values())
+    page = Paginator(clocks, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_view(request, [clock for clock in page.object_list if clock.child_id])
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "filters": filters, "query": query.urlencode(), "now": now}
+    return render(request, "dashboards/overdue_list.html", context)
+
+
+def timeliness(request):
+    """How the clocks have been met: on-time rates, reasons for lateness, and strategy
+    discussions held without the police or health. Counts and references only."""
+    access.require_roles(request.user, policy.MANAGER_ROLES)
+    now = timezone.now()
+    filters = OverdueFilterForm(request.GET or None)
+    context = {
+        **performance.figures(now=now, **filters.values()),
+        "not_compliant": list(strategy_selectors.not_compliant(since=now - performance.QUARTER)),
+        "filters": filters,
+        "now": now,
+    }
+    return render(request, "dashboards/timeliness.html", context)
 
 
 CSV_COLUMNS = ["clock", "reference", "child_record", "due_at_utc", "hours_overdue", "team", "owner"]

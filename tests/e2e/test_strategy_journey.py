@@ -390,11 +390,18 @@ def test_manager_finds_the_overdue_clock_on_the_dashboard(page: Page, base_url):
     sign_in(page, base_url, manager, next_path=OVERDUE)
 
     _expect_heading(page, "Overdue clocks")
-    summary = page.get_by_role("table", name="Open clocks by kind, team and worker")
+    summary = page.get_by_role("table", name="Open clocks by kind and team")
     row = summary.get_by_role("row").filter(has_text="Strategy discussion")
     expect(row.get_by_role("cell")).to_have_text(
-        ["Strategy discussion", "MASH", "Not taken", "1", "0", "0"]
-    )
+        ["Strategy discussion", "MASH", "1 overdue: Strategy discussion, MASH", "0", "0"]
+    )  # the figure's link says what it opens (its visually hidden text is part of the cell's)
+    workers = page.get_by_role("table", name="Workers with the most clocks overdue")
+    expect(workers).to_contain_text("No worker has a clock overdue")  # the clock is not taken
+    assert_accessible(page)
+
+    # Drill down: the overdue figure opens those clocks.
+    row.get_by_role("link", name="1 overdue: Strategy discussion, MASH").click()
+    _expect_heading(page, "The overdue clocks")
     overdue = page.get_by_role("table", name="Overdue, the longest overdue first")
     clock = overdue.get_by_role("row").filter(has_text=referral.reference)
     expect(clock).to_have_count(1)
@@ -422,4 +429,12 @@ def test_manager_finds_the_overdue_clock_on_the_dashboard(page: Page, base_url):
     clock.get_by_role("link", name=referral.reference, exact=True).click()
     _expect_heading(page, referral.reference)
     expect(page.get_by_text("Status: Received.")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(base_url + OVERDUE)
+    page.get_by_role("link", name="Timeliness", exact=True).click()
+    _expect_heading(page, "Timeliness")
+    # Its figures depend on today's date; tests/timescales checks them on a fixed clock.
+    for table in ("Met on time, last month", "Met on time, last quarter", "Why clocks were late"):
+        expect(page.get_by_role("table", name=table)).to_be_visible()
     assert_accessible(page)

@@ -147,3 +147,23 @@ def test_mash_records_a_discussion_through_the_form(client_for):
     assert discussion.compliant and discussion.outcomes == ["section_17"]
     detail = manager.get(response["Location"]).content.decode()
     assert "DC Example" in detail and "Section 17 assessment" in detail
+
+
+def test_the_strategy_page_lists_an_overdue_discussion_and_why_it_is_late(client_for):
+    """A 24-hour clock past its time: the referral's link, the child, and the way to say why it
+    is late; once a reason is given, the reason."""
+    from tests.factories.referrals import THURSDAY_10AM, make_decided
+
+    manager = client_for(RoleCode.MASH_TEAM_MANAGER)
+    referral = make_decided(UserFactory(roles=[RoleCode.REFERRER]), manager.user)
+    clock = _clock(Kind.STRATEGY_DISCUSSION, referral)
+    assert clock.due_at == THURSDAY_10AM + dt.timedelta(hours=24)  # in the past: overdue
+    page = manager.get(reverse("strategy:index")).content.decode()
+    assert f'href="{referral.get_absolute_url()}">{referral.reference}</a>' in page
+    assert str(referral.child) in page and "Overdue" in page
+    assert reverse("timescales:explain", kwargs={"pk": clock.pk}) in page
+    clock.breach_reason_code = Deadline.BreachReason.CAPACITY
+    clock.save()
+    page = manager.get(reverse("strategy:index")).content.decode()
+    assert "Reason: Not enough staff available" in page
+    assert reverse("timescales:explain", kwargs={"pk": clock.pk}) not in page
