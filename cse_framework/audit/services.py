@@ -21,17 +21,29 @@ def child_id_of(obj: models.Model):
     return getattr(obj, "child_id", None)
 
 
-def _event(request, action: str, obj: models.Model, child_id, **extra) -> AccessEvent:
+def _common(request, action: str) -> dict:
+    """What every event of one request and action shares."""
     meta = request.META
+    user = request.user
+    return {
+        "user_id": user.pk if user.is_authenticated else None,
+        "action": action,
+        "ip_address": meta.get("REMOTE_ADDR") or None,
+        "user_agent": meta.get("HTTP_USER_AGENT", "")[:300],
+        "request_id": getattr(request, "request_id", "") or current_request_id(),
+    }
+
+
+def _event(request, action: str, obj: models.Model, child_id, **extra) -> AccessEvent:
+    return _about(_common(request, action), obj, child_id, **extra)
+
+
+def _about(common: dict, obj: models.Model, child_id, **extra) -> AccessEvent:
     return AccessEvent(
-        user=request.user if request.user.is_authenticated else None,
-        action=action,
+        **common,
         object_type=_object_type(obj),
         object_id=str(obj.pk),
         child_id=child_id,
-        ip_address=meta.get("REMOTE_ADDR") or None,
-        user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
-        request_id=getattr(request, "request_id", "") or current_request_id(),
         **extra,
     )
 
@@ -55,6 +67,7 @@ def record_view(
 ) -> list[AccessEvent]:
     """One event per child shown (a 'view', or an 'export'), in one bulk insert (a page of 25
     children: 25 rows)."""
+    common = _common(request, action)
     events = []
     seen = set()
     for obj in objects:
@@ -63,7 +76,7 @@ def record_view(
         if key in seen:
             continue
         seen.add(key)
-        events.append(_event(request, action, obj, child_id))
+        events.append(_about(common, obj, child_id))
     return AccessEvent.objects.bulk_create(events)
 
 
