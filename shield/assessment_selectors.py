@@ -3,12 +3,15 @@ the comparison of two versions, and a child's list of versions. Each read runs a
 queries, whatever the number of versions the child has."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from cse_framework import access
 from cse_framework.accounts.models import User
+from cse_framework.templatetags.govuk import MONTHS
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.selectors import OPEN
@@ -24,7 +27,7 @@ from shield.models import (
     MonitoringRecord,
     ShieldCase,
 )
-from shield.models.scheme import BandCode, ScoringCategory
+from shield.models.scheme import Band, BandCode, ScoringCategory, ScoringScheme
 from shield.services import CSE2_CLOCKS, MONITORING_ENTERED
 
 REVIEW_MONTHS = 3  # D5: a CSE2 review is due 3 calendar months after each completed CSE2
@@ -76,10 +79,27 @@ SUMMARY_RELATED = (
 
 
 # What the summary reads in the same query as the CSE2 itself. The people it names come after
-# it in one query (`with_people`), the versions it names in another (`_versions_around`): a join
-# of all of them costs PostgreSQL more to plan than the small queries cost to run.
+# it in one query (`with_people`), the versions it names in another (`_versions`): a join of all
+# of them costs PostgreSQL more to plan than the small queries cost to run.
 SUMMARY_JOINED = ("child", "scheme", "monitoring__referral_source")
+# Of the child's wide record and of the scheme, what the summary and its print show.
+CHILD_SHOWN = ("given_names", "family_name", "date_of_birth")
+SCHEME_SHOWN = ("judgement_max",)
 PEOPLE = ("lead_professional", "created_by", "completed_by")
+# What the summary shows of the child's other versions: the trajectory, the previous version,
+# the version corrected and the corrections.
+VERSION_SHOWN = (
+    "child_id",
+    "status",
+    "kind",
+    "sequence",
+    "assessed_on",
+    "total",
+    "band",
+    "corrects_id",
+    "created_at",
+    "completed_at",
+)
 
 
 def assessments() -> QuerySet:
@@ -89,18 +109,52 @@ def assessments() -> QuerySet:
 
 def summary_assessment(*, request, pk) -> Assessment:
     """The CSE2 for its summary page and print, within the user's scope (404 otherwise), with
-    its child, scheme, data monitoring and people."""
-    assessment = access.get_object_or_404(
-        request, Assessment.objects.select_related(*SUMMARY_JOINED), pk=pk
+    its child, scheme, data monitoring and people, and what ``summary`` reads beside it."""
+    assessment = access.get_object_or_404(request, _summary_queryset(), pk=pk)
+    return with_people([assessment], names_only=True)[0]
+
+
+def _summary_queryset() -> QuerySet:
+    """The CSE2 with, in the same query: its child, scheme and data monitoring; the child's open
+    Shield case (``open_case_id``); and whether its band was overridden (``overridden``)."""
+    return _summary_base().all()  # a copy: the base is never evaluated
+
+
+@functools.cache
+def _summary_base() -> QuerySet:
+    """Built once: building it cost as much as a small query (it is only SQL, read afresh by
+    each copy)."""
+    unshown = [
+        f"{path}__{field.attname}"
+        for model, path, shown in (
+            (Child, "child", CHILD_SHOWN),
+            (ScoringScheme, "scheme", SCHEME_SHOWN),
+        )
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in shown
+    ]
+    open_case = ShieldCase.objects.filter(
+        child_id=OuterRef("child_id"), status=ShieldCase.Status.OPEN
+    ).values("pk")[:1]
+    return (
+        Assessment.objects.select_related(*SUMMARY_JOINED)
+        .defer(*unshown)
+        .annotate(
+            open_case_id=Subquery(open_case),
+            overridden=Exists(BandOverride.objects.filter(assessment_id=OuterRef("pk"))),
+        )
     )
-    return with_people([assessment])[0]
 
 
-def with_people(rows: list[Assessment]) -> list[Assessment]:
+def with_people(rows: list[Assessment], *, names_only: bool = False) -> list[Assessment]:
     """Give each CSE2 its people (the lead professional with their agency, who started it, who
-    completed it), read in one query however many CSE2s there are."""
+    completed it), read in one query however many CSE2s there are; with ``names_only``, only
+    their names (the summary and its print show nothing else of them)."""
     ids = {getattr(row, f"{name}_id") for row in rows for name in PEOPLE} - {None}
-    people = User.objects.select_related("agency").in_bulk(ids)
+    if names_only:
+        people = User.objects.only("full_name", "email").in_bulk(ids)
+    else:
+        people = User.objects.select_related("agency").in_bulk(ids)
     for row in rows:
         for name in PEOPLE:
             pk = getattr(row, f"{name}_id")
@@ -200,20 +254,26 @@ def _scores_of(*assessments: Assessment | None) -> dict[int, dict[int, CategoryS
     """Each assessment's scores by category number, in one query."""
     ids = [a.pk for a in assessments if a is not None]
     by_assessment: dict[int, dict[int, CategoryScore]] = {pk: {} for pk in ids}
-    for row in CategoryScore.objects.filter(assessment_id__in=ids).select_related("category"):
+    rows = (
+        CategoryScore.objects.filter(assessment_id__in=ids)
+        .select_related("category")
+        .only("assessment_id", "score", "evidence", "category__number", "category__name")
+    )
+    for row in rows:
         by_assessment[row.assessment_id][row.category.number] = row
     return by_assessment
 
 
 def category_rows(
-    categories: list[ScoringCategory],
+    categories: dict[int, str],
     this: dict[int, CategoryScore],
     previous: dict[int, CategoryScore],
     *,
     previous_categories: dict[int, str] | None = None,
 ) -> list[CategoryRow]:
-    """One row per category (matched by number, as a scheme version keeps its numbering)."""
-    names = {**(previous_categories or {}), **{c.number: c.name for c in categories}}
+    """One row per category (``categories``: each one's name by its number; matched by number,
+    as a scheme version keeps its numbering)."""
+    names = {**(previous_categories or {}), **categories}
     rows = []
     for number in sorted(names):
         mine, theirs = this.get(number), previous.get(number)
@@ -252,17 +312,31 @@ class TrajectoryRow:
     def kind_label(self) -> str:
         return Assessment.Kind(self.kind).label
 
+    @property
+    def assessed_on_label(self) -> str:
+        """As the date filter's "j M Y" writes it, at a fraction of its cost."""
+        day = self.assessed_on
+        return f"{day.day} {MONTHS[day.month]} {day.year}"
 
-def trajectory(child_id, *, current_pk=None) -> list[TrajectoryRow]:
-    """Every completed CSE2 of the child, oldest first, in one query."""
-    rows = (
-        Assessment.objects.filter(child_id=child_id, status=Assessment.Status.COMPLETED)
-        .order_by("assessed_on", "sequence")
-        .values_list("pk", "sequence", "assessed_on", "kind", "total", "band", "corrects__sequence")
+
+def trajectory(versions: list[Assessment], *, current_pk=None) -> list[TrajectoryRow]:
+    """The trajectory's rows: the completed versions (of ``_versions``), oldest first."""
+    sequences = {row.pk: row.sequence for row in versions}
+    completed = sorted(
+        (row for row in versions if row.completed), key=lambda a: (a.assessed_on, a.sequence)
     )
     return [
-        TrajectoryRow(pk, sequence, on, kind, total, band, corrects, pk == current_pk)
-        for pk, sequence, on, kind, total, band, corrects in rows
+        TrajectoryRow(
+            row.pk,
+            row.sequence,
+            row.assessed_on,
+            row.kind,
+            row.total,
+            row.band,
+            sequences.get(row.corrects_id),
+            row.pk == current_pk,
+        )
+        for row in completed
     ]
 
 
@@ -280,14 +354,18 @@ def trajectory_chart(rows: list[TrajectoryRow], *, maximum: int, bands) -> str:
 
 
 def current_flags(child_id) -> list[Flag]:
+    """What shield/_flags.html shows of the child's current flags."""
     return list(
-        Flag.objects.filter(child_id=child_id, removed_on__isnull=True).select_related("agency")
+        Flag.objects.filter(child_id=child_id, removed_on__isnull=True)
+        .select_related("agency")
+        .only("kind", "risk_level", "decided_on", "agency__name")
     )
 
 
 def current_override(assessment: Assessment) -> BandOverride | None:
-    """The latest override of the band (a later one replaces it on screen; all are kept)."""
-    if not assessment.completed:
+    """The latest override of the band (a later one replaces it on screen; all are kept). No
+    query for a CSE2 read by ``summary_assessment`` that was never overridden."""
+    if not assessment.completed or not getattr(assessment, "overridden", True):
         return None
     return (
         BandOverride.objects.filter(assessment=assessment)
@@ -303,14 +381,14 @@ def next_review(assessment: Assessment, *, latest: bool) -> dt.date | None:
     clock open) 3 calendar months after this assessment. None after a closure CSE2."""
     if latest or not assessment.completed:
         kinds = (Kind.CSE2_REVIEW,) if assessment.completed else CSE2_CLOCKS
-        clock = (
+        due = (
             Deadline.objects.filter(OPEN, child_id=assessment.child_id, kind__in=kinds)
             .order_by("due_at")
-            .only("due_at")
+            .values_list("due_at", flat=True)
             .first()
         )
-        if clock is not None:
-            return clock.due_at.astimezone(LONDON).date()
+        if due is not None:
+            return due.astimezone(LONDON).date()
     if not assessment.completed or assessment.kind == Assessment.Kind.CLOSURE:
         return None
     return add_calendar_months(assessment.assessed_on, REVIEW_MONTHS)
@@ -330,7 +408,7 @@ def monitoring_rows(record: MonitoringRecord | None, *, completed: bool) -> dict
     """The data-monitoring back page as (label, value) rows: what the worker recorded, and
     (once completed) what was copied from the records."""
     if record is None:
-        return {"entered": [], "copied": []}
+        return {"entered": [], "copied": [], "rows": []}
     entered = [(MONITORING_LABELS[name], _display(record, name)) for name in MONITORING_ENTERED]
     copied = []
     if completed:
@@ -346,51 +424,81 @@ def monitoring_rows(record: MonitoringRecord | None, *, completed: bool) -> dict
             elif name == "first_referred_on" and value:
                 value = f"{value.day} {value:%B %Y}"
             copied.append((label, value))
-    return {"entered": entered, "copied": copied}
+    # The page lists both in one summary list (``rows``); the print, in two tables.
+    return {"entered": entered, "copied": copied, "rows": entered + copied}
 
 
 def open_case(child_id) -> ShieldCase | None:
     return ShieldCase.objects.filter(child_id=child_id, status=ShieldCase.Status.OPEN).first()
 
 
-def _versions_around(assessment: Assessment) -> list[Assessment]:
-    """Give the CSE2 the versions it names (the one it was compared with, the one it corrects)
-    and return those that correct it, the oldest first: one query."""
+def _versions(assessment: Assessment) -> list[Assessment]:
+    """The CSE2's other versions that the summary shows, the oldest first, in one query: the
+    child's completed versions (the trajectory), the versions it names (the one it was compared
+    with, the one it corrects: given to it) and those that correct it."""
     named = {assessment.previous_id, assessment.corrects_id} - {None}
     rows = list(
-        Assessment.objects.filter(Q(pk__in=named) | Q(corrects=assessment)).order_by(
-            "created_at", "pk"
+        Assessment.objects.filter(
+            Q(child_id=assessment.child_id, status=Assessment.Status.COMPLETED)
+            | Q(pk__in=named)
+            | Q(corrects=assessment)
         )
+        .only(*VERSION_SHOWN)
+        .order_by("created_at", "pk")
     )
     by_pk = {row.pk: row for row in rows}
     assessment.previous = by_pk.get(assessment.previous_id)
     assessment.corrects = by_pk.get(assessment.corrects_id)
-    return [row for row in rows if row.corrects_id == assessment.pk]
+    return rows
+
+
+def _latest_completed_of(versions: list[Assessment], assessment: Assessment):
+    """What a draft is compared with (``previous_of``), from ``_versions``."""
+    completed = [
+        row
+        for row in versions
+        if row.completed and row.child_id == assessment.child_id and row.pk != assessment.pk
+    ]
+    return max(completed, key=lambda a: (a.completed_at, a.pk), default=None)
 
 
 def summary(assessment: Assessment, *, user) -> dict:
-    """Everything the summary page (and the print's first page) shows. A fixed number of
-    queries: none of them grows with the child's number of versions."""
+    """Everything the summary page (and the print's first page) shows, for a CSE2 read by
+    ``summary_assessment``. A fixed number of queries: none of them grows with the child's
+    number of versions."""
     scheme = assessment.scheme
-    categories = list(scheme.categories.all())
-    bands = [(b.code, b.min_total, b.max_total) for b in scheme.bands.all()]
-    maximum = sum(c.max_score for c in categories) + scheme.judgement_max
-    corrections = _versions_around(assessment)
-    previous = previous_of(assessment)
+    categories = list(
+        ScoringCategory.objects.filter(scheme_id=scheme.pk)
+        .order_by("number")
+        .values_list("number", "name", "max_score")
+    )
+    bands = list(
+        Band.objects.filter(scheme_id=scheme.pk)
+        .order_by("min_total")
+        .values_list("code", "min_total", "max_total")
+    )
+    maximum = sum(most for _, _, most in categories) + scheme.judgement_max
+    versions = _versions(assessment)
+    corrections = [row for row in versions if row.corrects_id == assessment.pk]
+    if assessment.completed:
+        previous = assessment.previous
+    else:
+        previous = _latest_completed_of(versions, assessment)
     scores = _scores_of(assessment, previous)
     previous_scores = scores.get(previous.pk, {}) if previous else {}
     rows = category_rows(
-        categories,
+        {number: name for number, name, _ in categories},
         scores[assessment.pk],
         previous_scores,
         previous_categories={n: s.category.name for n, s in previous_scores.items()},
     )
-    points = trajectory(assessment.child_id, current_pk=assessment.pk)
+    points = trajectory(versions, current_pk=assessment.pk)
     latest = bool(points) and max(points, key=lambda p: p.sequence).pk == assessment.pk
+    case_id = assessment.open_case_id
     return {
         "assessment": assessment,
         "child": assessment.child,
-        "case": open_case(assessment.child_id),
+        "case_url": reverse("shield:case-detail", kwargs={"pk": case_id}) if case_id else "",
         "previous": previous,
         "direction": _direction_label(assessment, previous),
         "category_rows": rows,
@@ -403,14 +511,18 @@ def summary(assessment: Assessment, *, user) -> dict:
         "next_review": next_review(assessment, latest=latest),
         "override": current_override(assessment),
         "attendees": list(
-            AssessmentAttendee.objects.filter(assessment=assessment).select_related("agency")
+            AssessmentAttendee.objects.filter(assessment=assessment)
+            .select_related("agency")
+            .only("name", "role", "agency__name")
         ),
         "monitoring": monitoring_rows(
             getattr(assessment, "monitoring", None), completed=assessment.completed
         ),
         "corrections": corrections,
-        "can_assess": access.check(user, policy.ASSESS, assessment),
-        "can_override": assessment.completed and access.check(user, policy.OVERRIDE, assessment),
+        # The CSE2 was read through the access mechanism: what its actions need besides is
+        # the role (shield.policy), asked without reading it again.
+        "can_assess": policy.may(user, policy.ASSESS),
+        "can_override": assessment.completed and policy.may(user, policy.OVERRIDE),
     }
 
 

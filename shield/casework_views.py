@@ -367,7 +367,7 @@ def _chronology(request, case: ShieldCase) -> dict:
 
 @require_GET
 def chronology_page(request, child_pk):
-    case = selectors.case_of_child(request=request, child_pk=child_pk)
+    case = chronology.child_case(request=request, child_pk=child_pk)
     context = _chronology(request, case)
     record_view(request, [case])
     return render(request, "shield/chronology.html", context)

@@ -1,7 +1,9 @@
 """A child's chronology: every event the product records about them, newest first.
 
-Each source is one function that reads one table with ONE query (through the access mechanism,
-so a user sees only the events whose own page they may open) and turns its rows into events. The
+Each source is one function that reads its records with ONE query (through the access mechanism,
+so a user sees only the events whose own page they may open) and turns its rows into events; the
+records shown on another's page come with it (a case's allocations, a CSE2's overrides), and each
+source reads only the columns its events show, as every query costs more to build than to run. The
 sources are a registry: an app that records something new about a child (MACSE hearings, MACSE
 plans, intelligence) adds its source with ``register(Source(...))`` from its AppConfig.ready(),
 and the chronology, its filter and its print include it with no change here. The number of
@@ -15,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import Truncator
 
@@ -23,18 +25,18 @@ from cse_framework import access
 from cse_framework.timescales.working_time import LONDON
 from referrals.models import Child, Referral
 from shield.models import (
-    Allocation,
     Assessment,
-    BandOverride,
     CaseNote,
     Flag,
     Incident,
     MissingEpisode,
     ShieldCase,
 )
+from shield.models.scheme import BandCode
 from strategy.models import StrategyDiscussion, StrategyMeeting
 
 SUMMARY_CHARS = 200
+NAME_COLUMNS = ("full_name", "email")  # what a user's name is made of (User.__str__)
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,18 @@ def build(
     return sorted(events, key=lambda event: event.when, reverse=True)
 
 
+def child_case(*, request, child_pk) -> ShieldCase:
+    """The child's Shield case the user may see (the newest: the open one if any), for the
+    chronology page, which shows the child's name and links to the case; 404 if none."""
+    return access.get_object_or_404(
+        request,
+        ShieldCase.objects.select_related("child")
+        .only("child__given_names", "child__family_name")
+        .order_by("-opened_at", "-id"),
+        child_id=child_pk,
+    )
+
+
 # --- Helpers ----------------------------------------------------------------------------------
 
 
@@ -182,8 +196,29 @@ def _events_page(context: Context, section: str) -> str:
 def _rows(context: Context, queryset, *moments: str, days: Iterable[str] = ()):
     """The child's rows of a source that the user may see, in the window: one query, in no
     order (``build`` orders the events)."""
-    scoped = access.scope(context.user, queryset.filter(child=context.child))
-    return scoped.filter(context.window.q(*moments, days=days)).order_by()
+    scoped = access.scope(context.user, queryset.order_by())
+    return scoped.filter(context.window.q(*moments, days=days), child=context.child)
+
+
+def _names(*people: str) -> tuple[str, ...]:
+    """The columns of the people an event names (a user's name is their full name, or else
+    their e-mail address), for ``only()``: a source reads the columns its events show."""
+    return tuple(f"{person}__{column}" for person in people for column in NAME_COLUMNS)
+
+
+def _people(path: str, *people: str) -> dict[str, F]:
+    """The same columns of people reached through a join (``path``), as annotations read by
+    ``_name``."""
+    return {
+        f"{person}_{column}": F(f"{path}__{person}__{column}")
+        for person in people
+        for column in NAME_COLUMNS
+    }
+
+
+def _name(row, person: str) -> str:
+    """As User.__str__: the full name, or else the e-mail address."""
+    return getattr(row, f"{person}_full_name") or getattr(row, f"{person}_email")
 
 
 def _hours(delta: dt.timedelta) -> str:
@@ -207,14 +242,30 @@ MISSING = ("missing", "Missing episodes")
 FLAGS = ("flag", "Flags")
 
 
+# What the referral and strategy events show of their records (each source reads those columns).
+REFERRAL_SHOWN = (
+    "reference",
+    "status",
+    "received_at",
+    "received_by",
+    "emergency",
+    "level_of_concern",
+    "triaged_at",
+    "decision",
+)
+HELD_SHOWN = ("held_at", "police_took_part", "health_took_part", "outcomes", "referral__reference")
+
+
 @source(*REFERRALS)
 def referral_events(context: Context) -> Iterable[Event]:
     rows = _rows(
         context,
-        Referral.objects.exclude(received_at=None).select_related("referrer_agency"),
+        Referral.objects.select_related("referrer_agency").only(
+            *REFERRAL_SHOWN, "referrer_agency__name"
+        ),
         "received_at",
         "triaged_at",
-    )
+    ).exclude(received_at=None)
     for referral in rows:
         link = referral.get_absolute_url()
         concern = referral.get_level_of_concern_display() or "not given"
@@ -244,7 +295,11 @@ def _outcomes(record) -> str:
 
 @source(*STRATEGY)
 def discussion_events(context: Context) -> Iterable[Event]:
-    rows = _rows(context, StrategyDiscussion.objects.select_related("referral"), "held_at")
+    rows = _rows(
+        context,
+        StrategyDiscussion.objects.select_related("referral").only(*HELD_SHOWN),
+        "held_at",
+    )
     for discussion in rows:
         compliance = "" if discussion.compliant else " Police or health did not take part."
         yield Event(
@@ -259,7 +314,12 @@ def discussion_events(context: Context) -> Iterable[Event]:
 @source(*STRATEGY)
 def meeting_events(context: Context) -> Iterable[Event]:
     rows = _rows(
-        context, StrategyMeeting.objects.select_related("referral"), "created_at", "held_at"
+        context,
+        StrategyMeeting.objects.select_related("referral").only(
+            *HELD_SHOWN, "created_at", "scheduled_for"
+        ),
+        "created_at",
+        "held_at",
     )
     for meeting in rows:
         link = meeting.get_absolute_url()
@@ -284,77 +344,100 @@ def meeting_events(context: Context) -> Iterable[Event]:
 
 @source(*SHIELD)
 def case_events(context: Context) -> Iterable[Event]:
-    for case in _rows(context, ShieldCase.objects.all(), "opened_at", "closed_at"):
-        link = case.get_absolute_url()
-        yield Event(
-            case.opened_at,
-            SHIELD[0],
-            "Referred to Shield",
-            f"Joined the Shield team's queue (referred by {case.reference}).",
-            link,
-        )
-        if case.closed_at:
-            yield Event(case.closed_at, SHIELD[0], "Shield case closed", "Case closed.", link)
-
-
-@source(*SHIELD)
-def allocation_events(context: Context) -> Iterable[Event]:
+    """Each Shield case and each allocation of it, in one query: the allocations joined to their
+    case, whose page lists them (shield.policy's rule reads ``child``, the same for both)."""
     rows = _rows(
-        context, Allocation.objects.select_related("worker", "allocated_by"), "allocated_at"
+        context,
+        ShieldCase.objects.annotate(
+            allocated_at=F("allocations__allocated_at"),
+            allocation_reason=F("allocations__reason"),
+            **_people("allocations", "worker", "allocated_by"),
+        ).only("opened_at", "closed_at", "reference"),
+        "opened_at",
+        "closed_at",
+        "allocated_at",
     )
-    for allocation in rows:
-        reason = f" Reason: {_short(allocation.reason)}" if allocation.reason.strip() else ""
-        yield Event(
-            allocation.allocated_at,
-            SHIELD[0],
-            "Shield worker allocated",
-            f"{allocation.worker} allocated by {allocation.allocated_by}.{reason}",
-            reverse("shield:case-detail", kwargs={"pk": allocation.case_id}),
-        )
+    opened = set()  # a case with several allocations comes once for each
+    allocations = []  # after the cases' own events, as when they were read apart
+    for case in rows:
+        link = case.get_absolute_url()
+        if case.pk not in opened:
+            opened.add(case.pk)
+            yield Event(
+                case.opened_at,
+                SHIELD[0],
+                "Referred to Shield",
+                f"Joined the Shield team's queue (referred by {case.reference}).",
+                link,
+            )
+            if case.closed_at:
+                yield Event(case.closed_at, SHIELD[0], "Shield case closed", "Case closed.", link)
+        if case.allocated_at:
+            reason = case.allocation_reason
+            reason = f" Reason: {_short(reason)}" if reason.strip() else ""
+            allocations.append(
+                Event(
+                    case.allocated_at,
+                    SHIELD[0],
+                    "Shield worker allocated",
+                    f"{_name(case, 'worker')} allocated by {_name(case, 'allocated_by')}.{reason}",
+                    link,
+                )
+            )
+    yield from allocations
 
 
 @source(*CSE2)
 def assessment_events(context: Context) -> Iterable[Event]:
+    """Each completed CSE2 and each override of its band, in one query: the overrides joined to
+    their CSE2, so an override is seen by whoever may see its CSE2 (shield.policy's rule reads
+    ``child``, which an override reaches only through its assessment)."""
     rows = _rows(
-        context, Assessment.objects.filter(status=Assessment.Status.COMPLETED), "completed_at"
+        context,
+        Assessment.objects.filter(status=Assessment.Status.COMPLETED)
+        .annotate(override_band=F("overrides__band"), override_made_at=F("overrides__made_at"))
+        .only("kind", "sequence", "total", "band", "direction", "completed_at"),
+        "completed_at",
+        "override_made_at",
     )
+    completed = set()  # a CSE2 with several overrides comes once for each
+    overrides = []  # after the completions, as when they were read apart
     for assessment in rows:
-        direction = (
-            f", {assessment.get_direction_display().lower()}" if assessment.direction else ""
-        )
-        yield Event(
-            assessment.completed_at,
-            CSE2[0],
-            "CSE2 completed",
-            f"{assessment}: total {assessment.total}, band {assessment.get_band_display()}"
-            f"{direction}.",
-            assessment.get_absolute_url(),
-        )
-
-
-@source(*CSE2)
-def override_events(context: Context) -> Iterable[Event]:
-    # Scoped through the assessment: shield.policy's rule reads ``child``, which an override
-    # reaches only through its assessment.
-    assessments = access.scope(context.user, Assessment.objects.filter(child=context.child))
-    scoped = BandOverride.objects.filter(assessment__in=assessments).select_related("assessment")
-    for override in scoped.filter(context.window.q("made_at")).order_by():
-        assessment = override.assessment
-        yield Event(
-            override.made_at,
-            CSE2[0],
-            "CSE2 band overridden",
-            f"{assessment}: band {override.get_band_display()} set by a team manager (computed "
-            f"band {assessment.get_band_display()}).",
-            assessment.get_absolute_url(),
-        )
+        link = assessment.get_absolute_url()
+        if assessment.pk not in completed:
+            completed.add(assessment.pk)
+            direction = (
+                f", {assessment.get_direction_display().lower()}" if assessment.direction else ""
+            )
+            yield Event(
+                assessment.completed_at,
+                CSE2[0],
+                "CSE2 completed",
+                f"{assessment}: total {assessment.total}, band {assessment.get_band_display()}"
+                f"{direction}.",
+                link,
+            )
+        if assessment.override_made_at:
+            overrides.append(
+                Event(
+                    assessment.override_made_at,
+                    CSE2[0],
+                    "CSE2 band overridden",
+                    f"{assessment}: band {BandCode(assessment.override_band).label} set by a "
+                    f"team manager (computed band {assessment.get_band_display()}).",
+                    link,
+                )
+            )
+    yield from overrides
 
 
 @source(*NOTES)
 def note_events(context: Context) -> Iterable[Event]:
     rows = _rows(
         context,
-        CaseNote.objects.filter(status=CaseNote.Status.COMPLETED).select_related("author"),
+        CaseNote.objects.filter(status=CaseNote.Status.COMPLETED)
+        .select_related("author")
+        .only("occurred_at", "corrects_id", "text", *_names("author")),
         "occurred_at",
     )
     for note in rows:
@@ -369,7 +452,10 @@ def note_events(context: Context) -> Iterable[Event]:
 
 @source(*INCIDENTS)
 def incident_events(context: Context) -> Iterable[Event]:
-    for incident in _rows(context, Incident.objects.all(), "occurred_at"):
+    rows = _rows(
+        context, Incident.objects.only("occurred_at", "description", "referral_id"), "occurred_at"
+    )
+    for incident in rows:
         # Whether the new CSE1 is linked, not which: its page says that to those who may see it.
         cse1 = " Its new CSE1 is linked." if incident.referral_id else ""
         yield Event(
@@ -385,7 +471,14 @@ def incident_events(context: Context) -> Iterable[Event]:
 def missing_events(context: Context) -> Iterable[Event]:
     rows = _rows(
         context,
-        MissingEpisode.objects.all(),
+        MissingEpisode.objects.only(
+            "went_missing_at",
+            "returned_at",
+            "reported_to_police",
+            "interview_done",
+            "interview_on",
+            "interview_by",
+        ),
         "went_missing_at",
         "returned_at",
         days=("interview_on",),
@@ -413,7 +506,13 @@ def missing_events(context: Context) -> Iterable[Event]:
 
 @source(*FLAGS)
 def flag_events(context: Context) -> Iterable[Event]:
-    rows = _rows(context, Flag.objects.select_related("agency"), days=("decided_on", "removed_on"))
+    rows = _rows(
+        context,
+        Flag.objects.select_related("agency").only(
+            "kind", "risk_level", "decided_on", "removed_on", "agency__name"
+        ),
+        days=("decided_on", "removed_on"),
+    )
     for flag in rows:
         link = _events_page(context, "flags")
         what = f"{flag.get_kind_display()} ({flag.agency})"

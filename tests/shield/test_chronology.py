@@ -229,6 +229,20 @@ def test_one_query_per_source_whatever_the_number_of_events(client_for, manager)
     assert few < _queries(client, _url(large))  # sources not asked for are not read
 
 
+def test_each_source_is_one_query(manager, django_assert_num_queries):
+    """One query a source, for a manager and for the worker who holds the child: a case's
+    allocations come with it, a CSE2's overrides too."""
+    case = _child_with_everything(manager, copies=2)
+    worker = case.worker
+    worker.is_verified = lambda: True
+    for user in (manager, worker):
+        chronology.build(user=user, child=case.child, case_url="")  # their roles, read once
+        with django_assert_num_queries(len(chronology.SOURCES)):
+            events = chronology.build(user=user, child=case.child, case_url="")
+        assert len([e for e in events if e.label == "Shield worker allocated"]) == 3
+        assert len([e for e in events if e.label == "CSE2 completed"]) == 1
+
+
 def test_the_chronology_prints_as_an_audited_pdf(client_for, manager):
     case = _child_with_everything(manager)
     client = client_for(user=manager)
