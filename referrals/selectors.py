@@ -55,7 +55,7 @@ def open_clocks(referrals, kind: str) -> dict:
         started_by_id__in=[str(referral.pk) for referral in referrals],
         met_at__isnull=True,
         not_required_at__isnull=True,
-    )
+    ).only("started_by_id", "due_at", "met_at", "not_required_at")
     return {deadline.started_by_id: deadline for deadline in deadlines}
 
 
