@@ -90,13 +90,9 @@ def record_unknown_path(request) -> AccessEvent | None:
     if getattr(request, "audited_denial", False):
         return None
     event = AccessEvent(
-        user=request.user,
-        action=AccessEvent.Action.DENY,
+        **_common(request, AccessEvent.Action.DENY),
         object_type="path",
         object_id=request.path[:64],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        request_id=getattr(request, "request_id", "") or current_request_id(),
     )
     return _save(event)
 
