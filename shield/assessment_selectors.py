@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cse_framework import access
 from cse_framework.accounts.models import User
-from cse_framework.templatetags.govuk import MONTHS
+from cse_framework.templatetags.govuk import short_date
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.selectors import OPEN
@@ -314,9 +314,7 @@ class TrajectoryRow:
 
     @property
     def assessed_on_label(self) -> str:
-        """As the date filter's "j M Y" writes it, at a fraction of its cost."""
-        day = self.assessed_on
-        return f"{day.day} {MONTHS[day.month]} {day.year}"
+        return short_date(self.assessed_on)
 
 
 def trajectory(versions: list[Assessment], *, current_pk=None) -> list[TrajectoryRow]:

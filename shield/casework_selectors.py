@@ -14,7 +14,7 @@ from django.utils import timezone
 from cse_framework import access
 from cse_framework.accounts.models import Team, User
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.templatetags.govuk import MONTHS
+from cse_framework.templatetags.govuk import short_date
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.selectors import OPEN
@@ -244,11 +244,6 @@ class CaseloadRow:
         return self.band.capitalize()
 
 
-def _day(day: dt.date | None) -> str:
-    """A day as the date filter's "j M Y" writes it, at a fraction of its cost."""
-    return f"{day.day} {MONTHS[day.month]} {day.year}" if day else ""
-
-
 def caseload_rows(cases: list[ShieldCase]) -> list[CaseloadRow]:
     """The rows of a caseload's table, from the cases ``caseload`` read (no query)."""
     now, today = timezone.now(), timezone.localdate()
@@ -264,12 +259,12 @@ def caseload_rows(cases: list[ShieldCase]) -> list[CaseloadRow]:
             CaseloadRow(
                 url=case.get_absolute_url(),
                 child=str(child),
-                since=_day(case.opened_at.astimezone(LONDON).date()),
+                since=short_date(case.opened_at.astimezone(LONDON).date()),
                 age=child.age_on(today),
                 band=override or latest.get("band", ""),
                 computed_band=latest["band"] if override else "",
                 total=latest.get("total"),
-                assessed_on=_day(dt.date.fromisoformat(assessed_on) if assessed_on else None),
+                assessed_on=short_date(dt.date.fromisoformat(assessed_on) if assessed_on else None),
                 next_cse2_due=due,
                 overdue=due is not None and due < now,
                 flags=case.flags_count,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from cse_framework.templatetags.govuk import short_date
 from shield.models.scheme import BandCode
 
 WIDTH, HEIGHT = 640, 320
@@ -27,7 +28,6 @@ INK = "#0b0c0c"
 GRID = "#b1b4b6"
 # GOV.UK colours, as the flags' tags use them: the band is also written, never colour alone.
 ZONE_COLOURS = {BandCode.LOWER: "#ffdd00", BandCode.MEDIUM: "#f47738", BandCode.HIGH: "#d4351c"}
-MONTHS = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,6 @@ class Point:
     on: dt.date
     total: int
     band: str
-
-
-def _short(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 def _band_label(code: str) -> str:
@@ -102,7 +98,7 @@ def describe(
     )
     if not points:
         return f"No completed CSE2 yet. {scale}."
-    listed = "; ".join(f"{_short(p.on)}: {p.total} ({_band_label(p.band)})" for p in points)
+    listed = "; ".join(f"{short_date(p.on)}: {p.total} ({_band_label(p.band)})" for p in points)
     count = len(points)
     versions = "1 completed CSE2" if count == 1 else f"{count} completed CSE2s"
     return f"{versions}, oldest first. {listed}. {scale}."
@@ -214,7 +210,7 @@ def trajectory_svg(
     for i in _date_labels(xs):
         parts.append(
             f'<text class="date-label" x="{_num(xs[i])}" y="{plot_bottom + 16}" '
-            f'text-anchor="middle" font-size="11">{escape(_short(points[i].on))}</text>'
+            f'text-anchor="middle" font-size="11">{escape(short_date(points[i].on))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every value inserted above is escaped

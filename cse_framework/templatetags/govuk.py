@@ -97,6 +97,13 @@ MONTHS = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 
 @register.filter
+def short_date(value) -> str:
+    """A date, "5 Nov 2026": the date filter's "j M Y" at a fraction of its cost, for long
+    lists and for rows worked out in Python."""
+    return f"{value.day} {MONTHS[value.month]} {value.year}" if value else ""
+
+
+@register.filter
 def london(value, with_year: bool = True) -> str:
     """A moment in Europe/London time, "5 Nov 2026 14:30" ("5 Nov 14:30" with False): the
     date filter's "j M Y H:i" at a fraction of its cost, for long lists."""
