@@ -20,8 +20,13 @@ class AccessEvent(models.Model):
         DENY = "deny", "Denied"
 
     at = models.DateTimeField(default=timezone.now)
+    # No index of its own: access_user_newest (user, -id) serves every lookup by user.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.CharField(max_length=100)

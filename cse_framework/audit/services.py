@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 
-from django.db import models
+from django.db import connections, models, router
 
 from cse_framework.audit.models import AccessEvent
 from cse_framework.middleware import current_request_id
@@ -65,7 +65,7 @@ def record_view(
     child_of: Callable[[models.Model], object] = child_id_of,
     action: str = AccessEvent.Action.VIEW,
 ) -> list[AccessEvent]:
-    """One event per child shown (a 'view', or an 'export'), in one bulk insert (a page of 25
+    """One event per child shown (a 'view', or an 'export'), in one INSERT (a page of 25
     children: 25 rows)."""
     common = _common(request, action)
     events = []
@@ -77,7 +77,35 @@ def record_view(
             continue
         seen.add(key)
         events.append(_about(common, obj, child_id))
-    return AccessEvent.objects.bulk_create(events)
+    _insert(events)
+    return events
+
+
+def _insert(events: list[AccessEvent]) -> None:
+    """Writes ``events`` in one INSERT statement per batch. Every page that shows a child writes
+    here, so this skips what ``bulk_create`` adds to each page: a transaction around the one
+    statement, reading the new ids back and setting them on each event (about 1.5 ms a page of
+    25). The events are not given their ids."""
+    if not events:
+        return
+    connection = connections[router.db_for_write(AccessEvent)]
+    fields = [f for f in AccessEvent._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    size = connection.ops.bulk_batch_size(fields, events) or len(events)
+    with connection.cursor() as cursor:
+        for start in range(0, len(events), size):
+            batch = events[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({columns}) "
+                f"VALUES {', '.join([row] * len(batch))}",
+                [
+                    field.get_db_prep_save(getattr(event, field.attname), connection)
+                    for event in batch
+                    for field in fields
+                ],
+            )
 
 
 def record_denial(request, obj: models.Model) -> AccessEvent:
