@@ -1,9 +1,10 @@
 """Role-aware navigation: each section appears only to the roles its landing page admits."""
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from cse_framework import access
 
@@ -40,7 +41,7 @@ def items_for(request) -> list[dict]:
     items = []
     for section in _sections:
         if access.has_role(request.user, section.roles):
-            url = reverse(section.url_name)
+            url = _landing_url(section.url_name, get_script_prefix())
             items.append(
                 {
                     "label": section.label,
@@ -50,3 +51,10 @@ def items_for(request) -> list[dict]:
                 }
             )
     return items
+
+
+@cache
+def _landing_url(url_name: str, prefix: str) -> str:
+    """A section's landing page: reversed once per process (and script prefix), as every page's
+    header lists the sections."""
+    return reverse(url_name)

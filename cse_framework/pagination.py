@@ -1,13 +1,18 @@
-"""Keyset pagination: the cost of a page does not grow with the size of the table.
+"""Pagination.
 
-A page is the rows after an anchor row, in a total order (the last field must be unique). The URL
-carries only the anchor's primary key, never a sort value, so no name is ever in a URL.
+Keyset pagination: the cost of a page does not grow with the size of the table. A page is the
+rows after an anchor row, in a total order (the last field must be unique). The URL carries only
+the anchor's primary key, never a sort value, so no name is ever in a URL.
+
+Counted pages (``CountedPaginator``): numbered pages whose rows and total come from one query, for
+short lists such as a worker's caseload.
 """
 
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.core.paginator import Paginator
 from django.db import models
 
 
@@ -53,3 +58,26 @@ def keyset_page(
     rows = list(ordered[: size + 1])
     next_after = rows[size - 1].pk if len(rows) > size else None
     return KeysetPage(rows=rows[:size], next_after=next_after, is_first=anchor is None)
+
+
+class CountedPaginator(Paginator):
+    """Numbered pages whose rows carry the total (``COUNT(*) OVER ()``), so a page is one query
+    where ``Paginator`` runs two. The database counts every matching row before it cuts the
+    page: for lists whose matching rows are few (a caseload: tens), not for a whole register.
+    A page past the end falls back to ``Paginator`` (counted, then the last page)."""
+
+    def get_page(self, number):
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(_counted_total=models.Window(models.Count("*")))[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if not rows and number > 1:
+            return super().get_page(number)
+        self.__dict__["count"] = rows[0]._counted_total if rows else 0
+        return self._get_page(rows, number, self)

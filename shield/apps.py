@@ -10,6 +10,7 @@ class ShieldConfig(AppConfig):
 
         register_policies()
         _register_clock_listing()
+        _forget_changed_schemes()
 
 
 def _register_clock_listing() -> None:
@@ -22,3 +23,21 @@ def _register_clock_listing() -> None:
         Incident.objects.only("id"),
         ShieldCase.objects.only("id"),
     )
+
+
+def _forget_changed_schemes() -> None:
+    """The summary keeps each scheme's categories and bands in memory; any change to a scheme
+    (allowed only before an assessment uses it) empties what it keeps."""
+    from django.db.models.signals import post_delete, post_save
+
+    from shield.assessment_selectors import scheme_outline
+    from shield.models.scheme import Band, Floor, ScoringCategory, ScoringScheme
+
+    def forget(**kwargs) -> None:
+        scheme_outline.cache_clear()
+
+    for model in (ScoringScheme, ScoringCategory, Band, Floor):
+        post_save.connect(forget, sender=model, weak=False, dispatch_uid=f"forget-{model.__name__}")
+        post_delete.connect(
+            forget, sender=model, weak=False, dispatch_uid=f"forget-{model.__name__}-deleted"
+        )

@@ -81,10 +81,9 @@ SUMMARY_RELATED = (
 # What the summary reads in the same query as the CSE2 itself. The people it names come after
 # it in one query (`with_people`), the versions it names in another (`_versions`): a join of all
 # of them costs PostgreSQL more to plan than the small queries cost to run.
-SUMMARY_JOINED = ("child", "scheme", "monitoring__referral_source")
-# Of the child's wide record and of the scheme, what the summary and its print show.
+SUMMARY_JOINED = ("child", "monitoring__referral_source")
+# Of the child's wide record, what the summary and its print show.
 CHILD_SHOWN = ("given_names", "family_name", "date_of_birth")
-SCHEME_SHOWN = ("judgement_max",)
 PEOPLE = ("lead_professional", "created_by", "completed_by")
 # What the summary shows of the child's other versions: the trajectory, the previous version,
 # the version corrected and the corrections.
@@ -109,13 +108,14 @@ def assessments() -> QuerySet:
 
 def summary_assessment(*, request, pk) -> Assessment:
     """The CSE2 for its summary page and print, within the user's scope (404 otherwise), with
-    its child, scheme, data monitoring and people, and what ``summary`` reads beside it."""
+    its child, data monitoring and people, and what ``summary`` reads beside it (the scheme's
+    outline is read once per process: ``scheme_outline``)."""
     assessment = access.get_object_or_404(request, _summary_queryset(), pk=pk)
     return with_people([assessment], names_only=True)[0]
 
 
 def _summary_queryset() -> QuerySet:
-    """The CSE2 with, in the same query: its child, scheme and data monitoring; the child's open
+    """The CSE2 with, in the same query: its child and data monitoring; the child's open
     Shield case (``open_case_id``); and whether its band was overridden (``overridden``)."""
     return _summary_base().all()  # a copy: the base is never evaluated
 
@@ -125,13 +125,9 @@ def _summary_base() -> QuerySet:
     """Built once: building it cost as much as a small query (it is only SQL, read afresh by
     each copy)."""
     unshown = [
-        f"{path}__{field.attname}"
-        for model, path, shown in (
-            (Child, "child", CHILD_SHOWN),
-            (ScoringScheme, "scheme", SCHEME_SHOWN),
-        )
-        for field in model._meta.concrete_fields
-        if not field.primary_key and field.name not in shown
+        f"child__{field.attname}"
+        for field in Child._meta.concrete_fields
+        if not field.primary_key and field.name not in CHILD_SHOWN
     ]
     open_case = ShieldCase.objects.filter(
         child_id=OuterRef("child_id"), status=ShieldCase.Status.OPEN
@@ -460,22 +456,38 @@ def _latest_completed_of(versions: list[Assessment], assessment: Assessment):
     return max(completed, key=lambda a: (a.completed_at, a.pk), default=None)
 
 
+@dataclass(frozen=True)
+class SchemeOutline:
+    categories: tuple[tuple[int, str, int], ...]  # (number, name, highest score)
+    bands: tuple[tuple[str, int, int], ...]  # (code, lowest total, highest total)
+    maximum: int  # the highest total: every category's highest score and the judgement's
+
+
+@functools.lru_cache(maxsize=32)
+def scheme_outline(scheme_id) -> SchemeOutline:
+    """A scheme's categories, bands and highest total, read once per process: a scheme an
+    assessment uses never changes (models/scheme.py; a new version is added instead). Saving or
+    deleting any part of a scheme empties what is kept (shield/apps.py)."""
+    categories = tuple(
+        ScoringCategory.objects.filter(scheme_id=scheme_id)
+        .order_by("number")
+        .values_list("number", "name", "max_score")
+    )
+    bands = tuple(
+        Band.objects.filter(scheme_id=scheme_id)
+        .order_by("min_total")
+        .values_list("code", "min_total", "max_total")
+    )
+    judgement_max = ScoringScheme.objects.values_list("judgement_max", flat=True).get(pk=scheme_id)
+    return SchemeOutline(categories, bands, sum(most for _, _, most in categories) + judgement_max)
+
+
 def summary(assessment: Assessment, *, user) -> dict:
     """Everything the summary page (and the print's first page) shows, for a CSE2 read by
     ``summary_assessment``. A fixed number of queries: none of them grows with the child's
     number of versions."""
-    scheme = assessment.scheme
-    categories = list(
-        ScoringCategory.objects.filter(scheme_id=scheme.pk)
-        .order_by("number")
-        .values_list("number", "name", "max_score")
-    )
-    bands = list(
-        Band.objects.filter(scheme_id=scheme.pk)
-        .order_by("min_total")
-        .values_list("code", "min_total", "max_total")
-    )
-    maximum = sum(most for _, _, most in categories) + scheme.judgement_max
+    outline = scheme_outline(assessment.scheme_id)
+    categories, bands, maximum = outline.categories, outline.bands, outline.maximum
     versions = _versions(assessment)
     corrections = [row for row in versions if row.corrects_id == assessment.pk]
     if assessment.completed:

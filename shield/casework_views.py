@@ -15,6 +15,7 @@ from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
+from cse_framework.pagination import CountedPaginator
 from cse_framework.pdf import render_pdf
 from shield import casework_selectors as selectors
 from shield import chronology, event_services, policy, services
@@ -102,7 +103,7 @@ def _keep(request, name: str) -> str:
 def _caseload_page(request, worker):
     """A page of ``worker``'s open cases, 25 at a time (a caseload of 60 is three pages)."""
     cases = selectors.caseload(user=request.user, worker=worker)
-    return Paginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    return CountedPaginator(cases, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _caseload(request, worker):

@@ -2,6 +2,8 @@
 seen by the managers and MACSE; a Shield worker sees the children they hold or have held; an
 allocated social worker sees their own children."""
 
+import functools
+
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -54,15 +56,19 @@ SECTION = Section(
 def children_of(user) -> Q | None:
     """The children whose Shield records ``user`` may see, as a condition on ``child``; None for
     every child."""
-    if user.has_role(*COHORT_ROLES):
+    return _children_of(user.pk, user.role_codes)
+
+
+def _children_of(user_pk, roles: frozenset[str]) -> Q | None:
+    if not roles.isdisjoint(COHORT_ROLES):
         return None
     from shield.models import Allocation
 
     condition = Q(pk__in=[])
-    if user.has_role(RoleCode.SHIELD_WORKER):
-        condition |= Q(pk__in=Allocation.objects.filter(worker=user).values("child_id"))
-    if user.has_role(RoleCode.ALLOCATED_SOCIAL_WORKER):
-        condition |= Q(allocated_social_worker=user)
+    if RoleCode.SHIELD_WORKER in roles:
+        condition |= Q(pk__in=Allocation.objects.filter(worker_id=user_pk).values("child_id"))
+    if RoleCode.ALLOCATED_SOCIAL_WORKER in roles:
+        condition |= Q(allocated_social_worker_id=user_pk)
     return condition
 
 
@@ -71,27 +77,30 @@ NO_CHILD = object()  # for a user whose roles see no child's Shield records
 
 def _visible_children(user, using: str):
     """The children whose Shield records ``user`` may see, as the SQL of a subquery of their ids
-    (None for every child; NO_CHILD for none). Compiled once per user object and database, as
-    their roles are read once (User.role_codes): a page scopes several tables by it (the
-    chronology, seven), and compiling the subquery again for each cost about as much as running
-    the query. It is SQL, not rows, so each query still reads the allocations as they are."""
-    compiled = getattr(user, "_shield_visible_children", None)
-    if compiled is None:
-        compiled = {}
-        user._shield_visible_children = compiled
-    if using not in compiled:
-        from referrals.models import Child
+    (None for every child; NO_CHILD for none). A page scopes several tables by it (the
+    chronology, seven), and compiling the subquery for each cost about as much as running the
+    query, so it is compiled once per process for each user, set of roles and database: it is
+    SQL, not rows, so each query still reads the allocations as they are."""
+    return _compiled_children(user.pk, user.role_codes, using)
 
-        condition = children_of(user)
-        if condition is None:
-            compiled[using] = None
-        else:
-            query = Child.objects.filter(condition).order_by().values("pk").query
-            try:
-                compiled[using] = RawSQL(*query.get_compiler(using).as_sql())
-            except EmptyResultSet:
-                compiled[using] = NO_CHILD
-    return compiled[using]
+
+@functools.lru_cache(maxsize=4096)
+def _compiled_children(user_pk, roles: frozenset[str], using: str):
+    from referrals.models import Child
+    from shield.models import Allocation
+
+    condition = _children_of(user_pk, roles)
+    if condition is None:
+        return None
+    if RoleCode.SHIELD_WORKER in roles and RoleCode.ALLOCATED_SOCIAL_WORKER not in roles:
+        # The allocations alone: one table fewer for the database to plan on every read.
+        query = Allocation.objects.filter(worker_id=user_pk).order_by().values("child_id").query
+    else:
+        query = Child.objects.filter(condition).order_by().values("pk").query
+    try:
+        return RawSQL(*query.get_compiler(using).as_sql())
+    except EmptyResultSet:
+        return NO_CHILD
 
 
 ACTION_ROLES = {

@@ -51,3 +51,13 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _forget_schemes():
+    """Each test starts with no scheme outline in memory (each test's database is its own)."""
+    from shield.assessment_selectors import scheme_outline
+
+    scheme_outline.cache_clear()
+    yield
+    scheme_outline.cache_clear()

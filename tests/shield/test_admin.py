@@ -200,3 +200,15 @@ def test_a_scheme_is_never_deleted_nor_reverted(sysadmin, default):
     assert "never reverted" in refused.content.decode()
     default.refresh_from_db()
     assert default.name == "CSE2 default scheme" and ScoringCategory.objects.count() == 8
+
+
+def test_the_summary_forgets_a_schemes_outline_once_the_scheme_changes(sysadmin, default):
+    """The summary keeps a scheme's categories in memory; an edit (possible only while no
+    assessment uses the scheme) is read afresh."""
+    from shield.assessment_selectors import scheme_outline
+
+    assert scheme_outline(default.pk).categories[0][1] != "Missing episodes"
+    data = _form(default)
+    data["categories-0-name"] = "Missing episodes"
+    assert sysadmin.post(_change_url(default), data).status_code == 302
+    assert scheme_outline(default.pk).categories[0][1] == "Missing episodes"
