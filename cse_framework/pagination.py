@@ -60,24 +60,33 @@ def keyset_page(
     return KeysetPage(rows=rows[:size], next_after=next_after, is_first=anchor is None)
 
 
+TOTAL = "counted_total"
+
+
+def _total(row) -> int:
+    return row[TOTAL] if isinstance(row, dict) else getattr(row, TOTAL)
+
+
 class CountedPaginator(Paginator):
     """Numbered pages whose rows carry the total (``COUNT(*) OVER ()``), so a page is one query
     where ``Paginator`` runs two. The database counts every matching row before it cuts the
     page: for lists whose matching rows are few (a caseload: tens), not for a whole register.
-    A page past the end falls back to ``Paginator`` (counted, then the last page)."""
+    A page past the end falls back to ``Paginator`` (counted, then the last page). Rows may be
+    model instances or values (dicts); each carries ``counted_total``."""
 
     def get_page(self, number):
+        """The page ``number`` (the first for anything not a number, the last past the end)."""
         try:
             number = max(int(number), 1)
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
         rows = list(
-            self.object_list.annotate(_counted_total=models.Window(models.Count("*")))[
+            self.object_list.annotate(**{TOTAL: models.Window(models.Count("*"))})[
                 bottom : bottom + self.per_page
             ]
         )
         if not rows and number > 1:
             return super().get_page(number)
-        self.__dict__["count"] = rows[0]._counted_total if rows else 0
+        self.__dict__["count"] = _total(rows[0]) if rows else 0
         return self._get_page(rows, number, self)

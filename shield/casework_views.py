@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cse_framework import access
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.models import AccessEvent
-from cse_framework.audit.services import record, record_view
+from cse_framework.audit.services import record, record_view, record_view_rows
 from cse_framework.forms import add_service_errors
 from cse_framework.pagination import CountedPaginator
 from cse_framework.pdf import render_pdf
@@ -81,6 +81,8 @@ def index(request):
         page = _caseload_page(request, user)
         shown = list(page.object_list)
         context.update(view="worker", page=page, rows=selectors.caseload_rows(shown), worker=user)
+        record_view_rows(request, ShieldCase, shown)
+        return render(request, "shield/index.html", context)
     else:
         page = Paginator(selectors.visible_cases(user=user), CASES_PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -109,7 +111,7 @@ def _caseload_page(request, worker):
 def _caseload(request, worker):
     page = _caseload_page(request, worker)
     cases = list(page.object_list)
-    record_view(request, cases)
+    record_view_rows(request, ShieldCase, cases)
     context = {
         "worker": worker,
         "page": page,

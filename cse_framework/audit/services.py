@@ -67,16 +67,36 @@ def record_view(
 ) -> list[AccessEvent]:
     """One event per child shown (a 'view', or an 'export'), in one INSERT (a page of 25
     children: 25 rows)."""
+    return _record_shown(
+        request, action, ((_object_type(obj), obj.pk, child_of(obj)) for obj in objects)
+    )
+
+
+def record_view_rows(request, model: type[models.Model], rows: Iterable[dict]) -> list[AccessEvent]:
+    """``record_view`` for rows of ``model`` read as values: each a dict with its ``pk`` and
+    ``child_id``."""
+    object_type = model._meta.label_lower
+    return _record_shown(
+        request,
+        AccessEvent.Action.VIEW,
+        ((object_type, row["pk"], row["child_id"]) for row in rows),
+    )
+
+
+def _record_shown(request, action: str, shown: Iterable[tuple]) -> list[AccessEvent]:
+    """``shown``: (object type, primary key, child) of each record shown; one event per child
+    (or per record about no child)."""
     common = _common(request, action)
     events = []
     seen = set()
-    for obj in objects:
-        child_id = child_of(obj)
-        key = (child_id, _object_type(obj), obj.pk) if child_id is None else child_id
+    for object_type, pk, child_id in shown:
+        key = (object_type, pk) if child_id is None else child_id
         if key in seen:
             continue
         seen.add(key)
-        events.append(_about(common, obj, child_id))
+        events.append(
+            AccessEvent(**common, object_type=object_type, object_id=str(pk), child_id=child_id)
+        )
     _insert(events)
     return events
 

@@ -225,6 +225,8 @@ def test_a_worker_sees_their_own_caseload_and_nobody_elses(client_for):
     assert escape(str(mine.child)) in landing and escape(str(theirs.child)) not in landing
     page = client.get(reverse("shield:caseload-mine")).content.decode()
     assert escape(str(mine.child)) in page
+    viewed = AccessEvent.objects.filter(user=worker, action="view", child_id=mine.child_id)
+    assert viewed.filter(object_type="shield.shieldcase", object_id=str(mine.pk)).count() == 2
     own = reverse("shield:caseload", kwargs={"user_pk": worker.pk})
     assert client.get(own).status_code == 200
     other = reverse("shield:caseload", kwargs={"user_pk": theirs.worker_id})
