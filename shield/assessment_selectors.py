@@ -116,7 +116,8 @@ def summary_assessment(*, request, pk) -> Assessment:
 
 def _summary_queryset() -> QuerySet:
     """The CSE2 with, in the same query: its child and data monitoring; the child's open
-    Shield case (``open_case_id``); and whether its band was overridden (``overridden``)."""
+    Shield case (``open_case_id``); whether its band was overridden (``overridden``); and the due
+    times of the child's open CSE2 clocks (``review_clock_due``, ``cse2_clock_due``)."""
     return _summary_base().all()  # a copy: the base is never evaluated
 
 
@@ -138,7 +139,18 @@ def _summary_base() -> QuerySet:
         .annotate(
             open_case_id=Subquery(open_case),
             overridden=Exists(BandOverride.objects.filter(assessment_id=OuterRef("pk"))),
+            # What next_review reads: the child's open review clock, and any open CSE2 clock.
+            review_clock_due=_clock_due((Kind.CSE2_REVIEW,)),
+            cse2_clock_due=_clock_due(CSE2_CLOCKS),
         )
+    )
+
+
+def _clock_due(kinds) -> Subquery:
+    return Subquery(
+        Deadline.objects.filter(OPEN, child_id=OuterRef("child_id"), kind__in=kinds)
+        .order_by("due_at")
+        .values("due_at")[:1]
     )
 
 
@@ -375,12 +387,16 @@ def next_review(assessment: Assessment, *, latest: bool) -> dt.date | None:
     clock open) 3 calendar months after this assessment. None after a closure CSE2."""
     if latest or not assessment.completed:
         kinds = (Kind.CSE2_REVIEW,) if assessment.completed else CSE2_CLOCKS
-        due = (
-            Deadline.objects.filter(OPEN, child_id=assessment.child_id, kind__in=kinds)
-            .order_by("due_at")
-            .values_list("due_at", flat=True)
-            .first()
-        )
+        read = "review_clock_due" if assessment.completed else "cse2_clock_due"
+        if hasattr(assessment, read):  # read by summary_assessment
+            due = getattr(assessment, read)
+        else:
+            due = (
+                Deadline.objects.filter(OPEN, child_id=assessment.child_id, kind__in=kinds)
+                .order_by("due_at")
+                .values_list("due_at", flat=True)
+                .first()
+            )
         if due is not None:
             return due.astimezone(LONDON).date()
     if not assessment.completed or assessment.kind == Assessment.Kind.CLOSURE:
