@@ -39,7 +39,7 @@ def complete(request, user: User, device) -> str:
     next_url = request.session.get(NEXT_KEY) or ""
     for key in (PENDING_KEY, PENDING_AT_KEY, NEXT_KEY):
         request.session.pop(key, None)
-    user.backend = "django.contrib.auth.backends.ModelBackend"
+    user.backend = "cse_framework.accounts.backends.AccountBackend"
     auth_login(request, user)
     otp_login(request, device)
     user.is_verified = lambda: user.otp_device is not None  # as OTPMiddleware does per request

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Case, OuterRef, Subquery, Value, When
 
+from cse_framework.accounts.backends import UNREAD
 from cse_framework.notices.models import MAX_ATTEMPTS, NoticeRecipient, OutboxMessage
 
 
@@ -13,6 +14,11 @@ class EmailStatus(models.TextChoices):
 
 
 def unread_count(user) -> int:
+    """The user's unread notices: as read with the user at the start of the request
+    (accounts.backends), or counted now."""
+    counted = getattr(user, UNREAD, None)
+    if counted is not None:
+        return counted
     return NoticeRecipient.objects.filter(user=user, read_at__isnull=True).count()
 
 

@@ -21,6 +21,22 @@ def _notify(*users, reference="CSE-2026-000123"):
     )
 
 
+def test_the_headers_unread_count_comes_with_the_user_and_is_fresh_on_each_page(client_for):
+    """The signed-in user is read with their unread count (accounts.backends): no query of its
+    own on any page, and right again on the next page after marking read."""
+    mine = client_for(RoleCode.MASH_SOCIAL_WORKER)
+    _notify(mine.user)
+    _notify(mine.user, reference="CSE-2026-000124")
+    with CaptureQueriesContext(connection) as queries:
+        page = mine.get(reverse("notices:list")).content.decode()
+    assert '2<span class="govuk-visually-hidden"> unread</span>' in page
+    unread = '"read_at" IS NULL'
+    counting = [q["sql"] for q in queries if "COUNT(" in q["sql"] and unread in q["sql"]]
+    assert len(counting) == 1 and '"accounts_user"' in counting[0]
+    mine.post(reverse("notices:mark-read"))
+    assert "unread</span>" not in mine.get(reverse("notices:list")).content.decode()
+
+
 def test_a_user_sees_their_own_notices_and_marks_them_read(client_for):
     mine = client_for(RoleCode.MASH_SOCIAL_WORKER)
     other = client_for(RoleCode.MASH_SOCIAL_WORKER)
