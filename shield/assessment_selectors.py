@@ -258,24 +258,31 @@ def change_label(before: int | None, after: int | None) -> str:
     return f"Up {change}" if change > 0 else f"Down {-change}"
 
 
-def _scores_of(*assessments: Assessment | None) -> dict[int, dict[int, CategoryScore]]:
+@dataclass(frozen=True)
+class Score:
+    """A category's score in one assessment, as the summary and the comparison show it."""
+
+    name: str  # the category's name in the assessment's scheme
+    score: int
+    evidence: str
+
+
+def _scores_of(*assessments: Assessment | None) -> dict[int, dict[int, Score]]:
     """Each assessment's scores by category number, in one query."""
     ids = [a.pk for a in assessments if a is not None]
-    by_assessment: dict[int, dict[int, CategoryScore]] = {pk: {} for pk in ids}
-    rows = (
-        CategoryScore.objects.filter(assessment_id__in=ids)
-        .select_related("category")
-        .only("assessment_id", "score", "evidence", "category__number", "category__name")
+    by_assessment: dict[int, dict[int, Score]] = {pk: {} for pk in ids}
+    rows = CategoryScore.objects.filter(assessment_id__in=ids).values_list(
+        "assessment_id", "category__number", "category__name", "score", "evidence"
     )
-    for row in rows:
-        by_assessment[row.assessment_id][row.category.number] = row
+    for assessment_id, number, name, score, evidence in rows:
+        by_assessment[assessment_id][number] = Score(name, score, evidence)
     return by_assessment
 
 
 def category_rows(
     categories: dict[int, str],
-    this: dict[int, CategoryScore],
-    previous: dict[int, CategoryScore],
+    this: dict[int, Score],
+    previous: dict[int, Score],
     *,
     previous_categories: dict[int, str] | None = None,
 ) -> list[CategoryRow]:
@@ -516,7 +523,7 @@ def summary(assessment: Assessment, *, user) -> dict:
         {number: name for number, name, _ in categories},
         scores[assessment.pk],
         previous_scores,
-        previous_categories={n: s.category.name for n, s in previous_scores.items()},
+        previous_categories={n: s.name for n, s in previous_scores.items()},
     )
     points = trajectory(versions, current_pk=assessment.pk)
     latest = bool(points) and max(points, key=lambda p: p.sequence).pk == assessment.pk
@@ -569,7 +576,7 @@ def comparison(first: Assessment, second: Assessment) -> dict:
     scores = _scores_of(first, second)
     category_names: dict[int, str] = {}
     for by_number in scores.values():
-        category_names.update({n: row.category.name for n, row in by_number.items()})
+        category_names.update({n: row.name for n, row in by_number.items()})
     categories = list(
         ScoringCategory.objects.filter(scheme_id__in={first.scheme_id, second.scheme_id})
     )
@@ -603,11 +610,11 @@ def comparison(first: Assessment, second: Assessment) -> dict:
     }
 
 
-def _score(row: CategoryScore | None) -> int | None:
+def _score(row: Score | None) -> int | None:
     return row.score if row else None
 
 
-def _evidence(row: CategoryScore | None) -> str:
+def _evidence(row: Score | None) -> str:
     return row.evidence if row else ""
 
 
