@@ -1,0 +1,3 @@
+"""MACSE routes: document (to be written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""MACSE routes: meeting (to be written)."""
+
+urlpatterns: list = []

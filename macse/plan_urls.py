@@ -1,0 +1,3 @@
+"""MACSE routes: plan (to be written)."""
+
+urlpatterns: list = []
