@@ -212,6 +212,11 @@ class AgendaItem(models.Model):
         return reverse("macse:item-detail", kwargs={"pk": self.pk})
 
     @property
+    def reference(self) -> str:
+        """What a list of clocks calls the hearing that started a review clock."""
+        return f"MACSE-{self.meeting_id:05d} item {self.position}"
+
+    @property
     def deferred(self) -> bool:
         return self.deferred_at is not None
 
@@ -334,6 +339,10 @@ class Action(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("macse:action-detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"MACSE action {self.pk}"
 
     @property
     def is_open(self) -> bool:
