@@ -5,7 +5,8 @@ from cse_framework.accounts.roles import RoleCode
 from cse_framework.navigation import Section
 from cse_framework.timescales.models import Deadline
 
-# Everyone who owns statutory work has a work list.
+# Everyone who owns statutory work has a work list: partners too, who own the actions agreed at
+# strategy discussions and MACSE meetings.
 WORKLIST_ROLES = frozenset(
     {
         RoleCode.MASH_SOCIAL_WORKER,
@@ -15,6 +16,10 @@ WORKLIST_ROLES = frozenset(
         RoleCode.SHIELD_TEAM_MANAGER,
         RoleCode.ALLOCATED_SOCIAL_WORKER,
         RoleCode.MACSE_ADMINISTRATOR,
+        RoleCode.MACSE_CHAIR,
+        RoleCode.POLICE_INTELLIGENCE_OFFICER,
+        RoleCode.HEALTH_REPRESENTATIVE,
+        RoleCode.REFERRER,
         RoleCode.SERVICE_MANAGER,
     }
 )
