@@ -343,6 +343,8 @@ SPECTACULAR_SETTINGS = {
         "ClockKindEnum": "cse_framework.timescales.clocks.Kind",
         "NoticeKindEnum": "cse_framework.notices.models.Notice.Kind",
         "BandEnum": "shield.models.scheme.BandCode",
+        "MacseActionStatusEnum": "macse.models.Action.Status",
+        "MacseActionSectionEnum": "macse.models.Action.Section",
     },
 }
 

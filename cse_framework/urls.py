@@ -7,6 +7,12 @@ from rest_framework.routers import DefaultRouter
 from cse_framework import views
 from cse_framework.notices.api import NoticeViewSet
 from cse_framework.timescales.api import DeadlineViewSet
+from macse.api import (
+    MacseActionViewSet,
+    MacseAgendaItemViewSet,
+    MacseMeetingViewSet,
+    MacsePlanViewSet,
+)
 from referrals.api import ChildViewSet, ReferralViewSet
 from shield.api import AssessmentViewSet, SchemeViewSet
 from shield.event_api import FlagViewSet, IncidentViewSet, MissingEpisodeViewSet
@@ -24,6 +30,10 @@ router.register("incidents", IncidentViewSet, basename="incident")
 router.register("missing-episodes", MissingEpisodeViewSet, basename="missing-episode")
 router.register("cse2-schemes", SchemeViewSet, basename="cse2-scheme")
 router.register("cse2-assessments", AssessmentViewSet, basename="cse2-assessment")
+router.register("macse-meetings", MacseMeetingViewSet, basename="macse-meeting")
+router.register("macse-agenda-items", MacseAgendaItemViewSet, basename="macse-agenda-item")
+router.register("macse-plans", MacsePlanViewSet, basename="macse-plan")
+router.register("macse-actions", MacseActionViewSet, basename="macse-action")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"

@@ -397,6 +397,9 @@ class MeetingDocument(models.Model):
     error = models.TextField(blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    # D12: it carries police-only items (it was prepared for a police-only user, and the meeting
+    # has some), so only police-only users may have it.
+    police_only_items = models.BooleanField(default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -41,7 +41,8 @@ PLAN_ROLES = frozenset(
 # D12: police-only.
 POLICE_ONLY_ROLES = frozenset({RoleCode.POLICE_INTELLIGENCE_OFFICER, RoleCode.MACSE_CHAIR})
 
-LANDING_ROLES = MEETING_ROLES | {RoleCode.SHIELD_WORKER}
+# The workers asked whether parents are told (D9) find those questions on the landing page.
+LANDING_ROLES = MEETING_ROLES | {RoleCode.SHIELD_WORKER, RoleCode.ALLOCATED_SOCIAL_WORKER}
 
 SECTION = Section(
     "MACSE", "macse:index", LANDING_ROLES, "Monthly MACSE meetings, agendas, minutes and plans"
@@ -82,6 +83,16 @@ class MeetingPolicy:
 
 class MeetingPartPolicy(MeetingPolicy):
     path = "meeting_id"
+
+
+class AgendaItemPolicy(MeetingPartPolicy):
+    """An item, as its meeting; and to the worker asked whether the child's parents are told
+    (D9), who answers from the item's page whether or not they are invited."""
+
+    def scope(self, user, queryset):
+        if user.has_role(*MEETING_ROLES):
+            return queryset
+        return super().scope(user, queryset) | queryset.filter(parents_asked_of=user)
 
 
 class ChildPlanPolicy:
@@ -147,8 +158,9 @@ def register_policies() -> None:
     from macse import models
 
     access.register(models.Meeting)(MeetingPolicy)
-    for model in (models.Attendee, models.AgendaItem, models.MeetingDocument):
+    for model in (models.Attendee, models.MeetingDocument):
         access.register(model)(MeetingPartPolicy)
+    access.register(models.AgendaItem)(AgendaItemPolicy)
     for model in (models.CohortEntry, models.Plan):
         access.register(model)(ChildPlanPolicy)
     access.register(models.PlanVersion)(PlanPartPolicy)

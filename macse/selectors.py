@@ -5,7 +5,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cse_framework import access
@@ -156,3 +157,48 @@ def agenda(meeting: Meeting, *, user) -> list[AgendaItem]:
 
 def child_age(child: Child, on: dt.date | None = None) -> int:
     return age_on(child.date_of_birth, on or timezone.localdate())
+
+
+def meetings_listed(*, user, upcoming: bool, now: dt.datetime) -> QuerySet:
+    """The meetings ``user`` sees, the upcoming first in date order or the past newest first,
+    each with the number of children on its agenda."""
+    children = (
+        AgendaItem.objects.filter(meeting=OuterRef("pk"), child__isnull=False)
+        .order_by()
+        .values("meeting")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    listed = meetings(user=user).annotate(children_count=Coalesce(Subquery(children), 0))
+    if upcoming:
+        return listed.filter(starts_at__gte=now).order_by("starts_at", "id")
+    return listed.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+
+
+def waiting_for_parents(*, user) -> list[AgendaItem]:
+    """D9: the agenda items whose question "are the parents told?" waits for ``user``'s answer,
+    at meetings whose minutes are not yet agreed."""
+    return list(
+        AgendaItem.objects.filter(
+            parents_asked_of=user, parents_told__isnull=True, child__isnull=False
+        )
+        .exclude(meeting__status=Meeting.Status.CLOSED)
+        .select_related("child", "meeting")
+        .order_by("meeting__starts_at", "position", "id")
+    )
+
+
+def children_to_add(meeting: Meeting) -> QuerySet:
+    """The children an administrator may add to an agenda by hand: those on MACSE and those whose
+    CSE1 was forwarded to MACSE, not already on it."""
+    on_agenda = AgendaItem.objects.filter(meeting=meeting, child__isnull=False).values("child_id")
+    cohort = CohortEntry.objects.filter(status=CohortEntry.Status.OPEN).values("child_id")
+    forwarded = Referral.objects.filter(
+        forwarded_to_macse_at__isnull=False, child__isnull=False
+    ).values("child_id")
+    return (
+        Child.objects.filter(Q(pk__in=cohort) | Q(pk__in=forwarded))
+        .exclude(pk__in=on_agenda)
+        .only("id", "given_names", "family_name", "date_of_birth")
+        .order_by("family_name", "given_names", "id")
+    )

@@ -32,7 +32,9 @@ from macse.models import (
     Plan,
     PlanVersion,
 )
+from macse.selectors import ADULT_AGE
 from referrals.models import Child, Referral
+from referrals.rules import age_on
 from shield.models import Assessment, ShieldCase
 from shield.models.scheme import BandCode
 
@@ -248,14 +250,19 @@ def agenda_build(
     by: User,
     referrals: list[Referral],
     children: list[Child],
+    leaving: list[CohortEntry] = (),
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Meeting:
     """Build the agenda in one step (D9): the chosen new referrals and the children due for
     review, then the standing items. Each child added asks their allocated worker whether their
-    parents are told."""
-    meeting = _lock(Meeting, meeting, None)
+    parents are told. The children in ``leaving`` have turned 18 and were not kept open: they
+    leave the cohort (D6)."""
+    meeting = _lock(Meeting, meeting, expected_version)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError("The agenda of a meeting that has been held cannot be rebuilt")
+    for entry in leaving:
+        _leave_at_18(entry, meeting, now or timezone.now())
     for referral in referrals:
         if referral.child_id is None:
             raise ValidationError({"referrals": f"{referral}: MASH has not confirmed the child"})
@@ -278,6 +285,46 @@ def agenda_build(
     meeting.agenda_built_at = now or timezone.now()
     _bump(meeting)
     return meeting
+
+
+def _leave_at_18(entry: CohortEntry, meeting: Meeting, now: dt.datetime) -> None:
+    """D6: at 18 a child leaves the cohort unless kept open with a recorded reason; their review
+    clock is then no longer needed."""
+    entry = _lock(CohortEntry, entry, None)
+    if entry.status != CohortEntry.Status.OPEN or entry.kept_open_past_18_reason:
+        return
+    if age_on(entry.child.date_of_birth, meeting_day(meeting)) < ADULT_AGE:
+        raise ValidationError({"leaving": f"{entry.child} is not 18 by the meeting"})
+    entry.status = CohortEntry.Status.CLOSED
+    entry.ended_on = meeting_day(meeting)
+    entry.ended_by = meeting
+    _bump(entry)
+    for clock in Deadline.objects.filter(
+        kind=Kind.MACSE_REVIEW,
+        child_id=entry.child_id,
+        met_at__isnull=True,
+        not_required_at__isnull=True,
+    ):
+        deadline_not_required(
+            kind=Kind.MACSE_REVIEW, started_by=clock.started_by, decided_by=entry, at=now
+        )
+
+
+@transaction.atomic
+def cohort_keep_open(
+    *, entry: CohortEntry, by: User, reason: str, expected_version: int | None = None
+) -> CohortEntry:
+    """D6: a child on MACSE who has turned 18 stays in the cohort, for the reason recorded."""
+    entry = _lock(CohortEntry, entry, expected_version)
+    if entry.status != CohortEntry.Status.OPEN:
+        raise ValidationError("This child has already left the MACSE cohort")
+    if not reason.strip():
+        raise ValidationError(
+            {"kept_open_past_18_reason": "Say why the case stays open to MACSE past 18"}
+        )
+    entry.kept_open_past_18_reason = reason.strip()
+    _bump(entry)
+    return entry
 
 
 @transaction.atomic
@@ -519,11 +566,13 @@ def _carry(item: AgendaItem, by: User, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def meeting_close(*, meeting: Meeting, by: User, now=None) -> Meeting:
+def meeting_close(
+    *, meeting: Meeting, by: User, expected_version: int | None = None, now=None
+) -> Meeting:
     """The minutes are agreed: every child's decision is carried into the cohort, their review
     clock and their plan (a kept version, agreed at this meeting); the chronology shows them."""
     now = now or timezone.now()
-    meeting = _lock(Meeting, meeting, None)
+    meeting = _lock(Meeting, meeting, expected_version)
     if meeting.status == Meeting.Status.CLOSED:
         return meeting
     if meeting.starts_at > now:
@@ -598,7 +647,9 @@ def _action_errors(fields: dict) -> dict:
 
 
 @transaction.atomic
-def action_add(*, plan: Plan, by: User, meeting: Meeting | None = None, **fields) -> Action:
+def action_add(
+    *, plan: Plan, by: User, meeting: Meeting | None = None, now=None, **fields
+) -> Action:
     """An action of the plan; its due date is a clock in its owner's work list (the MACSE
     administration team's, for a named contact without an account)."""
     owner = fields.get("owner")
@@ -607,10 +658,10 @@ def action_add(*, plan: Plan, by: User, meeting: Meeting | None = None, **fields
     errors = _action_errors(fields)
     if errors:
         raise ValidationError(errors)
-    action = Action(plan=plan, set_at=meeting, created_by=by, **fields)
+    starts = now or timezone.now()
+    action = Action(plan=plan, set_at=meeting, created_by=by, created_at=starts, **fields)
     action.full_clean()
     action.save()
-    starts = timezone.now()
     due = dt.datetime.combine(action.due_on, ACTION_DUE_TIME, tzinfo=LONDON)
     _open_action_clock(action, starts, due)
     if action.owner is not None and action.owner != by:

@@ -19,6 +19,7 @@ PARTS = [
     "referrals.synthetic",
     "strategy.synthetic",
     "shield.synthetic",
+    "macse.synthetic",
     "cse_framework.audit.synthetic",
 ]
 

@@ -118,3 +118,13 @@ def make_action(plan, *, owner=None, by=None, **fields):
     return services.action_add(
         plan=plan, by=by or plan.entry.first_heard_at.administrator, **values
     )
+
+
+def make_adopted(*, starts_at, by=None, **fields):
+    """A meeting on ``starts_at`` that adopted one child onto MACSE (their CSE1 forwarded two
+    weeks before) and agreed its minutes 3 hours later: the child's review clock runs 3 months
+    on (D5). Returns the meeting and the child."""
+    meeting = make_macse_meeting(starts_at=starts_at, by=by)
+    referral = make_forwarded(now=starts_at - dt.timedelta(days=14), **fields)
+    make_agenda(meeting, referrals=[referral])
+    return adopt_all(meeting), referral.child

@@ -16,6 +16,7 @@ from cse_framework.synthetic.models import SyntheticDataSet
 from cse_framework.synthetic.users import bench_email
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.working_time import add_calendar_months, add_working_days
+from macse import synthetic as macse_synthetic
 from referrals.models import Child, Marf, Referral
 from referrals.rules import age_on
 from shield import scoring, services
@@ -102,12 +103,16 @@ def test_every_kind_of_object_is_produced():
         "CSE2 assessments",
         "Shield clocks",
         "flags",
+        *macse_synthetic.COUNTED,  # tests/macse/test_synthetic_macse.py
         "access events",
     }
     assert Referral.objects.count() == plan.counts["referrals"] >= 40
     assert Marf.objects.count() == plan.counts["MARFs"] > 0
     assert Deadline.objects.count() == (
-        plan.counts["clocks"] + plan.counts["strategy clocks"] + plan.counts["Shield clocks"]
+        plan.counts["clocks"]
+        + plan.counts["strategy clocks"]
+        + plan.counts["Shield clocks"]
+        + plan.counts["MACSE clocks"]
     )
     # Every referral has its 24-hour clock; each discussion closed its referral's, when held.
     assert Deadline.objects.filter(kind="strategy_discussion").count() == plan.counts["referrals"]
@@ -116,7 +121,10 @@ def test_every_kind_of_object_is_produced():
     for discussion in discussions[:5]:
         met = Deadline.objects.get(kind="strategy_discussion", closed_by_id=str(discussion.pk))
         assert met.met_at == discussion.held_at and met.started_by == discussion.referral
-    assert Deadline.objects.filter(kind="action").count() == plan.counts["agreed actions"] > 0
+    assert Deadline.objects.filter(kind="action").count() == (
+        plan.counts["agreed actions"] + plan.counts["MACSE actions"]
+    )
+    assert plan.counts["agreed actions"] > 0
     meetings = StrategyMeeting.objects.count()
     assert Deadline.objects.filter(kind="strategy_meeting").count() == meetings
     # Every MARF belongs to a referral whose pathway needs one (1a).

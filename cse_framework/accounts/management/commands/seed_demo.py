@@ -13,6 +13,7 @@ from django.utils import timezone
 from cse_framework.accounts import demo, services
 from cse_framework.accounts.models import Agency, Team, User
 from cse_framework.timescales.working_time import LONDON, add_calendar_months
+from macse import demo as macse_demo
 from referrals import services as referral_services
 from referrals import triage
 from referrals.models import Child, Referral
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         if not Referral.objects.filter(referrer=by_email[demo.REFERRER_EMAIL]).exists():
             self._seed_referrals(by_email)
         self._seed_shield(by_email)
+        macse_demo.seed(by_email)  # after Shield: its children are heard at MACSE
         return users
 
     def _seed_referrals(self, users) -> None:
