@@ -32,7 +32,7 @@ from macse.meeting_forms import (
     ParentsForm,
     StandingItemForm,
 )
-from macse.models import AgendaItem, CohortEntry, Meeting
+from macse.models import AgendaItem, CohortEntry, Meeting, Plan
 from shield.models import ShieldCase
 
 PAGE_SIZE = 25
@@ -439,6 +439,12 @@ def _item_page(request, item: AgendaItem, **bound):
         context["case"] = (
             access.scope(user, ShieldCase.objects.filter(child_id=item.child_id))
             .filter(status=ShieldCase.Status.OPEN)
+            .first()
+        )
+        context["plan"] = (
+            access.scope(user, Plan.objects.filter(child_id=item.child_id))
+            .order_by("-pk")
+            .only("pk")
             .first()
         )
         if is_open and _asked(user, item):

@@ -231,3 +231,35 @@ def kept_actions(version: PlanVersion) -> list[KeptAction]:
             )
         )
     return result
+
+
+# --- The cohort -------------------------------------------------------------------------------
+
+
+def cohort(*, user) -> QuerySet:
+    """The children open to MACSE that ``user`` may see, the next review due first, each with
+    their plan and the due time of their open review clock: one query a page."""
+    from cse_framework.timescales.clocks import Kind
+    from cse_framework.timescales.models import Deadline
+    from cse_framework.timescales.selectors import OPEN as OPEN_CLOCK
+    from macse.models import CohortEntry
+
+    review = (
+        Deadline.objects.filter(OPEN_CLOCK, kind=Kind.MACSE_REVIEW, child_id=OuterRef("child_id"))
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    return (
+        access.scope(user, CohortEntry.objects.filter(status=CohortEntry.Status.OPEN))
+        .select_related("child", "plan")
+        .only(
+            "adopted_on",
+            "kept_open_past_18_reason",
+            "child__given_names",
+            "child__family_name",
+            "child__date_of_birth",
+            "plan__id",
+        )
+        .annotate(review_due_at=Subquery(review))
+        .order_by("review_due_at", "id")
+    )

@@ -10,5 +10,6 @@ urlpatterns = [
     path("plans/<int:pk>/actions/new/", views.action_add, name="action-add"),
     path("plan-versions/<int:pk>/", views.plan_version, name="plan-version"),
     path("actions/mine/", views.my_actions, name="my-actions"),
+    path("cohort/", views.cohort, name="cohort"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
 ]

@@ -6,6 +6,7 @@ macse.policy. Every form works without JavaScript."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from macse.models import Action
 from macse.plan_forms import ActionForm, ProgressForm
 
 MY_ACTIONS_PAGE_SIZE = 25
+COHORT_PAGE_SIZE = 25
 STALE_PROGRESS = (
     "Someone else updated this action while you were writing, so nothing was saved. The action "
     "as it is now is shown, with what you typed still below: check it and save again."
@@ -169,3 +171,15 @@ def my_actions(request):
         "has_worklist": access.has_role(request.user, timescales_policy.WORKLIST_ROLES),
     }
     return render(request, "macse/action_mine.html", context)
+
+
+@require_GET
+def cohort(request):
+    """The children open to MACSE, the next review due first, with their plans."""
+    access.require_roles(request.user, policy.LANDING_ROLES)
+    page = Paginator(selectors.cohort(user=request.user), COHORT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(page.object_list)
+    record_view(request, shown)
+    return render(request, "macse/cohort.html", {"page": page, "entries": shown})

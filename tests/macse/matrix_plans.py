@@ -44,6 +44,8 @@ ROWS: dict = {
     ("macse:action-detail", "POST"): _only(PLANNERS),
     # The user's own open actions: none here, for anyone.
     ("macse:my-actions", "GET"): _every(200, anonymous=302),
+    # The children on MACSE: the landing page's roles (each sees the children in their scope).
+    ("macse:cohort", "GET"): _only(macse.LANDING_ROLES, denied=403),
     # API: 401 without credentials; lists are scoped (empty, not forbidden) for other roles.
     ("macse-meeting-list", "GET"): _every(200, anonymous=401),
     ("macse-meeting-detail", "GET"): _only(macse.MEETING_ROLES, anonymous=401),
@@ -62,7 +64,7 @@ NAMES = {name for name, _ in ROWS}
 def url(name: str) -> str | None:
     if name not in NAMES:
         return None
-    if name.endswith("-list") or name == "macse:my-actions":
+    if name.endswith("-list") or name in ("macse:my-actions", "macse:cohort"):
         return reverse(name)
     from macse.models import AgendaItem, PlanVersion
     from tests.factories.macse import make_action, make_plan

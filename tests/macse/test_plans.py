@@ -521,3 +521,24 @@ def test_a_partners_action_is_in_their_work_list_with_a_link_to_it(plan, client_
     assert page.status_code == 200
     assert [clock.started_by for clock in page.context["mine"]] == [action]
     assert action.get_absolute_url() in page.content.decode()
+
+
+def test_the_cohort_lists_the_children_on_macse_with_their_plans_in_fixed_queries(
+    plan, client_for, django_assert_num_queries
+):
+    administrator = client_for(user=plan.entry.first_heard_at.administrator)
+    url = reverse("macse:cohort")
+    administrator.get(url)
+    with CaptureQueriesContext(connection) as one:
+        page = administrator.get(url)
+    assert plan.get_absolute_url() in page.text and str(plan.child) in page.text
+    assert "Open to MACSE (1)" in page.text
+    for _ in range(3):
+        make_plan()
+    with CaptureQueriesContext(connection) as four:
+        page = administrator.get(url)
+    assert "Open to MACSE (4)" in page.text and len(four) == len(one)
+    assert AccessEvent.objects.filter(child_id=plan.child_id, action="view").exists()
+    # A Shield worker sees only the children they hold: none here.
+    worker = client_for(RoleCode.SHIELD_WORKER).get(url)
+    assert "Open to MACSE (0)" in worker.text and str(plan.child) not in worker.text
