@@ -138,3 +138,25 @@ class ProgressForm(forms.Form):
         if data.get("version") is None:
             self.add_error(None, MISSING_VERSION)
         return data
+
+
+class PlanDetailsForm(forms.Form):
+    """The plan's header: who leads it, and the young person's views."""
+
+    lead_professional = OwnerChoiceField(
+        label="Lead professional",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Not named yet",
+    )
+    young_person_views = forms.CharField(
+        label="The young person's views",
+        help_text="Their wishes and feelings about the plan, in their words where you can",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].queryset = _owners()

@@ -7,6 +7,7 @@ from macse import plan_views as views
 
 urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<int:pk>/actions/new/", views.action_add, name="action-add"),
     path("plan-versions/<int:pk>/", views.plan_version, name="plan-version"),
     path("actions/mine/", views.my_actions, name="my-actions"),

@@ -14,17 +14,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cse_framework import access
 from cse_framework.audit.models import AccessEvent
-from cse_framework.audit.services import record_view
+from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
 from cse_framework.pagination import CountedPaginator
 from cse_framework.timescales import policy as timescales_policy
 from macse import plan_selectors as selectors
 from macse import policy, services
 from macse.models import Action
-from macse.plan_forms import ActionForm, ProgressForm
+from macse.plan_forms import ActionForm, PlanDetailsForm, ProgressForm
 
 MY_ACTIONS_PAGE_SIZE = 25
 COHORT_PAGE_SIZE = 25
+STALE_PLAN = (
+    "Someone else changed this plan while you were writing, so nothing was saved. The plan as "
+    "it is now is on its page; what you typed is still below: check it and save again."
+)
 STALE_PROGRESS = (
     "Someone else updated this action while you were writing, so nothing was saved. The action "
     "as it is now is shown, with what you typed still below: check it and save again."
@@ -54,6 +58,49 @@ def plan_detail(request, pk):
     }
     record_view(request, [plan])
     return render(request, "macse/plan_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    """The plan's lead professional and the young person's views (the plan's roles)."""
+    plan = selectors.plan_for_page(request=request, pk=pk)
+    if not access.check(request.user, policy.PLAN, plan):
+        raise Http404
+    initial = {
+        "lead_professional": plan.lead_professional_id,
+        "young_person_views": plan.young_person_views,
+        "version": plan.version,
+    }
+    form = PlanDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_update(
+                plan=plan,
+                by=request.user,
+                lead_professional=data["lead_professional"],
+                young_person_views=data["young_person_views"],
+                expected_version=data["version"],
+            )
+        except services.StaleError:
+            again = request.POST.copy()
+            again["version"] = str(type(plan).objects.values_list("version", flat=True).get(pk=pk))
+            form = PlanDetailsForm(again)
+            form.is_valid()
+            form.add_error(None, STALE_PLAN)
+        else:
+            record(request, AccessEvent.Action.CHANGE, plan)
+            messages.success(request, "The plan is saved.")
+            return redirect(plan)
+    record_view(request, [plan])
+    context = {
+        "form": form,
+        "plan": plan,
+        "title": f"Plan details: {plan.child}",
+        "caption": "MACSE plan",
+        "button": "Save the plan",
+    }
+    return render(request, "macse/plan_edit.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -631,6 +631,24 @@ def plan_agree(*, plan: Plan, by: User, meeting: Meeting | None = None, now=None
     )
 
 
+@transaction.atomic
+def plan_update(
+    *,
+    plan: Plan,
+    by: User,
+    lead_professional: User | None,
+    young_person_views: str,
+    expected_version: int | None = None,
+) -> Plan:
+    """The plan's header: its lead professional and the young person's views. A plan someone
+    else changed since it was read is refused (StaleError), never overwritten."""
+    plan = _lock(Plan, plan, expected_version)
+    plan.lead_professional = lead_professional
+    plan.young_person_views = young_person_views.strip()
+    _bump(plan)
+    return plan
+
+
 def _action_errors(fields: dict) -> dict:
     errors = {}
     if fields.get("section") == Action.Section.PREPARE and not getattr(

@@ -35,6 +35,9 @@ def _every(status: int, *, anonymous: int) -> dict:
 ROWS: dict = {
     ("macse:plan-detail", "GET"): _only(VIEWERS),
     ("macse:plan-version", "GET"): _only(VIEWERS),
+    ("macse:plan-edit", "GET"): _only(PLANNERS),
+    # An empty POST: the form with its errors (the version is missing) for the plan's roles.
+    ("macse:plan-edit", "POST"): _only(PLANNERS),
     ("macse:action-add", "GET"): _only(PLANNERS),
     # An empty POST is a form with errors for those who may add.
     ("macse:action-add", "POST"): _only(PLANNERS),
@@ -73,6 +76,7 @@ def url(name: str) -> str | None:
     pk = {
         "macse:plan-detail": lambda: plan.pk,
         "macse:action-add": lambda: plan.pk,
+        "macse:plan-edit": lambda: plan.pk,
         "macse-plan-detail": lambda: plan.pk,
         "macse:plan-version": lambda: PlanVersion.objects.get(plan=plan).pk,
         "macse-meeting-detail": lambda: plan.entry.first_heard_at_id,

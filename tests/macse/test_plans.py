@@ -542,3 +542,35 @@ def test_the_cohort_lists_the_children_on_macse_with_their_plans_in_fixed_querie
     # A Shield worker sees only the children they hold: none here.
     worker = client_for(RoleCode.SHIELD_WORKER).get(url)
     assert "Open to MACSE (0)" in worker.text and str(plan.child) not in worker.text
+
+
+def test_the_plans_details_are_changed_with_a_stale_change_refused(plan, administrator):
+    """Two people editing the same plan: the second save is refused, shown, and loses nothing."""
+    url = reverse("macse:plan-edit", kwargs={"pk": plan.pk})
+    lead = UserFactory(roles=[RoleCode.SHIELD_WORKER], full_name="Imogen Fairweather")
+    form = administrator.get(url).context["form"]
+    stale_version = form.initial["version"]
+    first = administrator.post(
+        url,
+        {
+            "lead_professional": lead.pk,
+            "young_person_views": "Wants to stay at school.",
+            "version": stale_version,
+        },
+    )
+    assert first.status_code == 302
+    plan.refresh_from_db()
+    assert plan.lead_professional == lead and plan.young_person_views == "Wants to stay at school."
+    second = administrator.post(
+        url,
+        {
+            "lead_professional": "",
+            "young_person_views": "Something else.",
+            "version": stale_version,
+        },
+    )
+    assert second.status_code == 200 and "Someone else changed this plan" in second.text
+    assert "Something else." in second.text  # what was typed is kept
+    plan.refresh_from_db()
+    assert plan.young_person_views == "Wants to stay at school."  # nothing overwritten
+    assert "Imogen Fairweather" in administrator.get(_plan_url(plan)).text
