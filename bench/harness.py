@@ -388,6 +388,9 @@ PAGES = [
     Page("CSE2 print (PDF)", "/shield/assessments/{assessment}/print/", "shield_worker"),
     Page("chronology", "/shield/children/{assessed_child}/chronology/", "shield_worker"),
     Page("API CSE2 list", "/api/v1/cse2-assessments/", "shield_team_manager"),
+    Page("MACSE meeting (latest held)", "/macse/meetings/{macse_meeting}/", "macse_administrator"),
+    Page("MACSE plan", "/macse/plans/{macse_plan}/", "macse_administrator"),
+    Page("children on MACSE", "/macse/cohort/", "macse_administrator"),
 ]
 
 
@@ -419,14 +422,37 @@ def credentials(env: dict, roles: set[str], sessions: int) -> tuple[str, dict, d
         ".order_by('-sequence','id').values('id','child_id').first() or {};"
         "print(json.dumps([u.BENCH_PASSWORD, codes, str(child['id']), child['given_names'],"
         "child['family_name'], str(child['date_of_birth']), str(referral), str(printed),"
-        "str(assessed.get('id')), str(assessed.get('child_id'))]))"
+        "str(assessed.get('id')), str(assessed.get('child_id')),"
+        "str(meeting), str(plan)]))"
     )
-    password, codes, child, given, family, born, referral, printed, assessment, assessed_child = (
-        json.loads(
-            manage(env, "shell", "-v", "0", "-c", script, capture=True).strip().splitlines()[-1]
-        )
+    script = script.replace(
+        "print(json.dumps(",
+        "from macse.models import Meeting, Plan;"
+        "meeting=Meeting.objects.filter(status='closed').order_by('-starts_at','-id')"
+        ".values_list('id',flat=True).first();"
+        "plans=Plan.objects.count();"
+        "plan=Plan.objects.order_by('id').values_list('id',flat=True)[plans//2] if plans else None;"
+        "print(json.dumps(",
+    )
+    (
+        password,
+        codes,
+        child,
+        given,
+        family,
+        born,
+        referral,
+        printed,
+        assessment,
+        assessed_child,
+        meeting,
+        plan,
+    ) = json.loads(
+        manage(env, "shell", "-v", "0", "-c", script, capture=True).strip().splitlines()[-1]
     )
     ids = {
+        "macse_meeting": meeting,
+        "macse_plan": plan,
         "assessment": assessment,
         "assessed_child": assessed_child,
         "child": child,
