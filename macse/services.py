@@ -476,6 +476,8 @@ def item_decide(
     errors = _decision_errors(item, decision, rationale, closure_assessment)
     if errors:
         raise ValidationError(errors)
+    if item.decision == Decision.ADOPT and decision != Decision.ADOPT:
+        _unadopt(item)
     item.minutes = minutes
     item.decision = decision
     item.decision_rationale = rationale.strip()
@@ -485,7 +487,42 @@ def item_decide(
     item.decided_at = now or timezone.now()
     _bump(item)
     item.agencies_directed.set(agencies)
+    if decision == Decision.ADOPT:
+        _adopt(item)
     return item
+
+
+def _adopt(item: AgendaItem) -> Plan:
+    """Adopted at this hearing: the child joins the cohort and has a plan at once, so that the
+    meeting agrees its actions before the minutes are agreed (their first kept version)."""
+    entry = CohortEntry.objects.filter(
+        child_id=item.child_id, status=CohortEntry.Status.OPEN
+    ).first() or CohortEntry.objects.create(
+        child_id=item.child_id, first_heard_at=item.meeting, adopted_on=meeting_day(item.meeting)
+    )
+    plan, _ = Plan.objects.get_or_create(entry=entry, defaults={"child_id": item.child_id})
+    return plan
+
+
+def _unadopt(item: AgendaItem) -> None:
+    """The meeting changed its mind before agreeing the minutes: the child leaves the cohort
+    they joined at this hearing, unless their plan already has actions."""
+    entry = CohortEntry.objects.filter(
+        child_id=item.child_id, status=CohortEntry.Status.OPEN, first_heard_at=item.meeting
+    ).first()
+    if entry is None:
+        return
+    plan = Plan.objects.filter(entry=entry).first()
+    if plan is not None and plan.actions.exists():
+        raise ValidationError(
+            {
+                "decision": "The child's plan already has actions agreed at this meeting: "
+                "cancel them on the plan first, or keep the decision to adopt"
+            }
+        )
+    if plan is not None:
+        plan.delete()
+    entry.delete()
 
 
 @transaction.atomic

@@ -340,3 +340,51 @@ def test_a_deferred_item_takes_no_decision():
         services.item_decide(item=item, by=meeting.administrator, minutes="", decision="adopt")
     assert "deferred" in refused.value.message_dict["decision"][0]
     assert AgendaItem.objects.get(pk=item.pk).decision == ""
+
+
+def test_a_child_adopted_has_a_plan_at_once_whose_actions_are_in_the_first_kept_version():
+    """The meeting agrees the plan's actions before the minutes: version 1 holds them."""
+    from macse.models import Plan, PlanVersion
+    from tests.factories.macse import make_action
+
+    meeting = make_agenda()
+    item = meeting.items.get(child__isnull=False)
+    services.item_decide(
+        item=item,
+        by=meeting.administrator,
+        minutes="Adopted.",
+        decision="adopt",
+        now=meeting.starts_at,
+    )
+    plan = Plan.objects.get(child=item.child)
+    action = make_action(plan, by=meeting.administrator)
+    services.meeting_close(
+        meeting=meeting, by=meeting.administrator, now=meeting.starts_at + dt.timedelta(hours=2)
+    )
+    version = PlanVersion.objects.get(plan=plan)
+    assert version.number == 1 and [row["id"] for row in version.actions] == [action.pk]
+
+
+def test_changing_an_adoption_before_the_minutes_takes_the_child_out_unless_the_plan_has_actions():
+    from macse.models import Plan
+    from tests.factories.macse import make_action
+
+    meeting = make_agenda()
+    item = meeting.items.get(child__isnull=False)
+    decide = lambda decision: services.item_decide(  # noqa: E731
+        item=item,
+        by=meeting.administrator,
+        minutes="Discussed.",
+        decision=decision,
+        rationale="Better met by the youth service.",
+        now=meeting.starts_at,
+    )
+    decide("adopt")
+    decide("signpost")
+    assert not CohortEntry.objects.filter(child=item.child).exists()
+    decide("adopt")
+    make_action(Plan.objects.get(child=item.child), by=meeting.administrator)
+    with pytest.raises(ValidationError) as refused:
+        decide("signpost")
+    assert "already has actions" in str(refused.value)
+    assert CohortEntry.objects.filter(child=item.child, status="open").exists()
