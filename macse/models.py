@@ -113,6 +113,14 @@ class CohortEntry(models.Model):
                 fields=["child"], condition=models.Q(status="open"), name="one_open_macse_entry"
             )
         ]
+        indexes = [
+            # The cohort's list, in its order, and its count.
+            models.Index(
+                fields=["adopted_on", "id"],
+                condition=models.Q(status="open"),
+                name="macse_cohort_open",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"MACSE cohort: {self.child_id}"

@@ -237,8 +237,9 @@ def kept_actions(version: PlanVersion) -> list[KeptAction]:
 
 
 def cohort(*, user) -> QuerySet:
-    """The children open to MACSE that ``user`` may see, the next review due first, each with
-    their plan and the due time of their open review clock: one query a page."""
+    """The children open to MACSE that ``user`` may see, the longest on MACSE first (the order
+    of an index, so a page costs the same however large the cohort), each with their plan and
+    the due time of their open review clock: one query a page, and its count."""
     from cse_framework.timescales.clocks import Kind
     from cse_framework.timescales.models import Deadline
     from cse_framework.timescales.selectors import OPEN as OPEN_CLOCK
@@ -261,5 +262,5 @@ def cohort(*, user) -> QuerySet:
             "plan__id",
         )
         .annotate(review_due_at=Subquery(review))
-        .order_by("review_due_at", "id")
+        .order_by("adopted_on", "id")
     )

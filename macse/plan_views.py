@@ -222,7 +222,7 @@ def my_actions(request):
 
 @require_GET
 def cohort(request):
-    """The children open to MACSE, the next review due first, with their plans."""
+    """The children open to MACSE, the longest on MACSE first, with their plans."""
     access.require_roles(request.user, policy.LANDING_ROLES)
     page = Paginator(selectors.cohort(user=request.user), COHORT_PAGE_SIZE).get_page(
         request.GET.get("page")
