@@ -7,3 +7,6 @@ class IntelligenceConfig(AppConfig):
 
     def ready(self) -> None:
         from intelligence import lookups  # noqa: F401 - registers key__like on Vehicle.key
+        from intelligence.policy import register_policies
+
+        register_policies()

@@ -1,5 +1,4 @@
-from cse_framework.views import landing_path
-from intelligence import policy
+from intelligence import report_urls
 
 app_name = "intelligence"
-urlpatterns = [landing_path(policy)]
+urlpatterns = [*report_urls.urlpatterns]

@@ -23,6 +23,7 @@ from strategy import policy as strategy
 from tests.factories.accounts import AgencyFactory, UserFactory
 from tests.factories.referrals import ChildFactory, make_meeting, make_received
 from tests.factories.shield import make_assessment, make_case
+from tests.intelligence import matrix as intelligence_matrix
 from tests.macse import matrix as macse_matrix
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +225,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("api-docs", "GET"): every(200, anonymous=401),
     ("admin-login", "GET"): every(302, anonymous=302),
     **macse_matrix.ROWS,
+    **intelligence_matrix.ROWS,
 }
 
 
@@ -409,7 +411,7 @@ def test_route_answers_each_role_as_the_matrix_says(route, method, client, clien
     case = make_case()
     objects["assessment"] = make_assessment(case.child, case.worker)
     objects["discussion"] = objects["meeting"].discussion
-    url = macse_matrix.url(route) or _url(route, objects)
+    url = macse_matrix.url(route) or intelligence_matrix.url(route) or _url(route, objects)
     answers = {}
     for role in [*ROLES, ANONYMOUS]:
         http = _client_for(role, client, client_for)

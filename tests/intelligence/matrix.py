@@ -1,0 +1,55 @@
+"""The permission matrix's rows for the intelligence routes (tests/test_permission_matrix.py
+takes them from here): (route name, method) -> expected status per role, and each route's URL
+built from real objects.
+
+The object: a report submitted by a school's referrer, not shared with partners. The users the
+matrix signs in are not its submitter: so only police-only users (D12) see it; everyone else gets
+404 (the submitter's own view and a shared sanitised version are tested in test_reports.py)."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from cse_framework.accounts.roles import RoleCode
+from intelligence import policy
+
+ROLES = list(RoleCode)
+ANONYMOUS = "anonymous"
+
+
+def _only(roles, *, allowed: int = 200, denied: int = 404, anonymous: int = 302) -> dict:
+    return {**{role: allowed if role in roles else denied for role in ROLES}, ANONYMOUS: anonymous}
+
+
+ROWS: dict = {
+    ("intelligence:report-new", "GET"): _only(policy.SUBMIT_ROLES, denied=403),
+    # An empty POST: the form with its errors for anyone who may pass on intelligence.
+    ("intelligence:report-new", "POST"): _only(policy.SUBMIT_ROLES, denied=403),
+    # The user's own reports: none here.
+    ("intelligence:report-mine", "GET"): _only(policy.SUBMIT_ROLES, denied=403),
+    ("intelligence:report-detail", "GET"): _only(policy.POLICE_ONLY_ROLES),
+    # The confirmation is the submitter's: police-only users are sent on to the report's page.
+    ("intelligence:report-submitted", "GET"): _only(policy.POLICE_ONLY_ROLES, allowed=302),
+}
+NAMES = {name for name, _ in ROWS}
+
+
+def _report():
+    from intelligence import services
+    from tests.factories.accounts import UserFactory
+
+    return services.report_submit(
+        by=UserFactory(roles=[RoleCode.REFERRER]),
+        observed_from=dt.datetime(2026, 1, 12, 15, 30, tzinfo=dt.UTC),
+        what_happened="A silver hatchback waits by the school gates at home time.",
+        provenance="saw",
+        vehicles=[{"registration": "XR15 KQZ", "colour": "Silver"}],
+    )
+
+
+def url(name: str) -> str | None:
+    if name not in NAMES:
+        return None
+    if name in ("intelligence:report-new", "intelligence:report-mine"):
+        return reverse(name)
+    return reverse(name, kwargs={"pk": _report().pk})
