@@ -31,6 +31,9 @@ FULL = "full"  # everything, with the grading and the outcome (police-only)
 OWN = "own"  # what the user submitted, without the grading or the outcome
 SANITISED = "sanitised"  # only the sanitised version police shared with partners
 
+# Police handling (grade, reference, outcome, the sanitised version): police-only (D12).
+HANDLE = "handle"
+
 
 def sees_police_only(user) -> bool:
     return access.has_role(user, POLICE_ONLY_ROLES)
@@ -62,10 +65,42 @@ class ReportPolicy:
         return queryset.filter(visible)
 
     def allows(self, user, action, obj) -> bool:
+        if action == HANDLE:
+            return view_of(user, obj) == FULL
         return action == access.VIEW and view_of(user, obj) is not None
 
 
+# "Children linked" alerts (D12): police-only users see them in full; these managers see the
+# children and the entity only where the alert rests on nothing police-only, otherwise only
+# "possible link - contact police".
+ALERT_MANAGER_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER, RoleCode.SERVICE_MANAGER})
+POSSIBLE = "possible"  # an alert's view: only "possible link - contact police"
+
+
+def alert_view_of(user, alert) -> str | None:
+    """What ``user`` may read of a LinkAlert: FULL (with whether it is a likely-same match),
+    SANITISED (the children and the entity), POSSIBLE, or None (a 404)."""
+    if not access.is_verified(user):
+        return None
+    if user.has_role(*POLICE_ONLY_ROLES):
+        return FULL
+    if user.has_role(*ALERT_MANAGER_ROLES):
+        return POSSIBLE if alert.police_only else SANITISED
+    return None
+
+
+class LinkAlertPolicy:
+    def scope(self, user, queryset):
+        if user.has_role(*POLICE_ONLY_ROLES, *ALERT_MANAGER_ROLES):
+            return queryset
+        return queryset.none()
+
+    def allows(self, user, action, obj) -> bool:
+        return action == access.VIEW and alert_view_of(user, obj) is not None
+
+
 def register_policies() -> None:
-    from intelligence.models import Report
+    from intelligence.models import LinkAlert, Report
 
     access.register(Report)(ReportPolicy)
+    access.register(LinkAlert)(LinkAlertPolicy)

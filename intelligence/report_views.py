@@ -26,7 +26,8 @@ NAMED = "named"  # the confirmation's query: the submitter said a child is named
 @require_GET
 def index(request):
     access.require_roles(request.user, policy.LANDING_ROLES)
-    return render(request, "intelligence/index.html", {"section": policy.SECTION})
+    context = {"section": policy.SECTION, "police": policy.sees_police_only(request.user)}
+    return render(request, "intelligence/index.html", context)
 
 
 @require_http_methods(["GET", "POST"])

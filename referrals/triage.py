@@ -19,6 +19,7 @@ from cse_framework.timescales.services import (
     deadlines_set_child,
 )
 from cse_framework.workflow import transition
+from intelligence.referral_links import link_referral
 from referrals import register
 from referrals.models import Child, PlacingAuthorityContact, Referral
 from referrals.services import referral_route_open_case
@@ -77,6 +78,7 @@ def referral_confirm_child(
     current.child_confirmed_by, current.child_confirmed_at = by, now
     current.version += 1
     current.save()
+    link_referral(current, by)
     deadlines_set_child(started_by=current, child=child)
     if current.child_social_care == Referral.SocialCare.OPEN or child.has_open_case:
         referral_route_open_case(current, child, now)

@@ -30,6 +30,19 @@ ROWS: dict = {
     ("intelligence:report-detail", "GET"): _only(policy.POLICE_ONLY_ROLES),
     # The confirmation is the submitter's: police-only users are sent on to the report's page.
     ("intelligence:report-submitted", "GET"): _only(policy.POLICE_ONLY_ROLES, allowed=302),
+    # Police handling (test_police.py): the queue and a report's handling are police-only and
+    # answer 404 to everyone else; an empty POST is the handling form with its errors.
+    ("intelligence:police-queue", "GET"): _only(policy.POLICE_ONLY_ROLES),
+    ("intelligence:report-handle", "GET"): _only(policy.POLICE_ONLY_ROLES),
+    ("intelligence:report-handle", "POST"): _only(policy.POLICE_ONLY_ROLES),
+    # The PAIR form shows no record: 403 to everyone but police-only users.
+    ("intelligence:pair-new", "GET"): _only(policy.POLICE_ONLY_ROLES, denied=403),
+    ("intelligence:pair-new", "POST"): _only(policy.POLICE_ONLY_ROLES, denied=403),
+    # A "children linked" alert resting on nothing police-only: police-only users and the
+    # managers of policy.ALERT_MANAGER_ROLES (test_alerts.py: what each sees).
+    ("intelligence:alert-detail", "GET"): _only(
+        policy.POLICE_ONLY_ROLES | policy.ALERT_MANAGER_ROLES
+    ),
 }
 NAMES = {name for name, _ in ROWS}
 
@@ -47,9 +60,27 @@ def _report():
     )
 
 
+def _alert():
+    from intelligence import linking
+    from tests.factories.referrals import ChildFactory
+
+    report = _report()
+    by = report.submitted_by
+    car = linking.vehicle_record(registration="XR15 KQZ")
+    linking.child_link(child=ChildFactory(), entity=car, source=report, by=by)
+    return linking.child_link(child=ChildFactory(), entity=car, source=_report(), by=by)[1][0]
+
+
 def url(name: str) -> str | None:
     if name not in NAMES:
         return None
-    if name in ("intelligence:report-new", "intelligence:report-mine"):
+    if name == "intelligence:alert-detail":
+        return reverse(name, kwargs={"pk": _alert().pk})
+    if name in (
+        "intelligence:report-new",
+        "intelligence:report-mine",
+        "intelligence:police-queue",
+        "intelligence:pair-new",
+    ):
         return reverse(name)
     return reverse(name, kwargs={"pk": _report().pk})
