@@ -345,6 +345,8 @@ SPECTACULAR_SETTINGS = {
         "BandEnum": "shield.models.scheme.BandCode",
         "MacseActionStatusEnum": "macse.models.Action.Status",
         "MacseActionSectionEnum": "macse.models.Action.Section",
+        "IntelligenceLocationKindEnum": "intelligence.models.Location.Kind",
+        "IntelligenceReportStatusEnum": "intelligence.models.Report.Status",
     },
 }
 

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from cse_framework import views
 from cse_framework.notices.api import NoticeViewSet
 from cse_framework.timescales.api import DeadlineViewSet
+from intelligence.api import IntelligenceReportViewSet
 from macse.api import (
     MacseActionViewSet,
     MacseAgendaItemViewSet,
@@ -34,6 +35,7 @@ router.register("macse-meetings", MacseMeetingViewSet, basename="macse-meeting")
 router.register("macse-agenda-items", MacseAgendaItemViewSet, basename="macse-agenda-item")
 router.register("macse-plans", MacsePlanViewSet, basename="macse-plan")
 router.register("macse-actions", MacseActionViewSet, basename="macse-action")
+router.register("intelligence-reports", IntelligenceReportViewSet, basename="intelligence-report")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"

@@ -43,6 +43,22 @@ ROWS: dict = {
     ("intelligence:alert-detail", "GET"): _only(
         policy.POLICE_ONLY_ROLES | policy.ALERT_MANAGER_ROLES
     ),
+    # A child's connections (test_connections.py): police-only users and the managers; the
+    # child's own Shield worker too (the matrix's Shield worker holds no child: 404).
+    ("intelligence:child-connections", "GET"): _only(
+        policy.POLICE_ONLY_ROLES | policy.ALERT_MANAGER_ROLES
+    ),
+    # API (intelligence/api.py): 401 without credentials; the list is scoped (empty, not
+    # forbidden); an empty body is a field-level 400 for those who may pass on intelligence, 403
+    # for the others; the report and its handling are police-only here, 404 to everyone else.
+    ("intelligence-report-list", "GET"): _only(ROLES, anonymous=401),
+    ("intelligence-report-list", "POST"): _only(
+        policy.SUBMIT_ROLES, allowed=400, denied=403, anonymous=401
+    ),
+    ("intelligence-report-detail", "GET"): _only(policy.POLICE_ONLY_ROLES, anonymous=401),
+    ("intelligence-report-handle", "POST"): _only(
+        policy.POLICE_ONLY_ROLES, allowed=400, anonymous=401
+    ),
 }
 NAMES = {name for name, _ in ROWS}
 
@@ -76,11 +92,14 @@ def url(name: str) -> str | None:
         return None
     if name == "intelligence:alert-detail":
         return reverse(name, kwargs={"pk": _alert().pk})
+    if name == "intelligence:child-connections":
+        return reverse(name, kwargs={"pk": _alert().first_child_id})
     if name in (
         "intelligence:report-new",
         "intelligence:report-mine",
         "intelligence:police-queue",
         "intelligence:pair-new",
+        "intelligence-report-list",
     ):
         return reverse(name)
     return reverse(name, kwargs={"pk": _report().pk})

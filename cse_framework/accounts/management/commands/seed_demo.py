@@ -13,6 +13,7 @@ from django.utils import timezone
 from cse_framework.accounts import demo, services
 from cse_framework.accounts.models import Agency, Team, User
 from cse_framework.timescales.working_time import LONDON, add_calendar_months
+from intelligence import demo as intelligence_demo
 from macse import demo as macse_demo
 from referrals import services as referral_services
 from referrals import triage
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             self._seed_referrals(by_email)
         self._seed_shield(by_email)
         macse_demo.seed(by_email)  # after Shield: its children are heard at MACSE
+        intelligence_demo.seed(by_email)  # a car and a handle linking Shield's children
         return users
 
     def _seed_referrals(self, users) -> None:
