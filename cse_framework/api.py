@@ -3,8 +3,11 @@
 A session counts only once both factors are checked; a token can only be created by such a user.
 """
 
-from rest_framework import authentication, pagination, permissions
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import authentication, pagination, permissions, status
 from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
 
 from cse_framework import access
 from cse_framework.audit.services import record_view
@@ -93,3 +96,21 @@ class AuditedReadMixin:
         page = super().paginate_queryset(queryset)
         record_view(self.request, page if page is not None else queryset)
         return page
+
+
+def field_errors(error: DjangoValidationError) -> dict:
+    """A service's ValidationError as DRF's field-level 400: each field's messages, and what
+    concerns no one field under ``non_field_errors``."""
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": error.messages}
+    return {
+        "non_field_errors" if field == NON_FIELD_ERRORS else field: messages
+        for field, messages in error.message_dict.items()
+    }
+
+
+def conflict(message: str, obj) -> Response:
+    """409: ``obj`` changed since the client read it (or may not change); nothing was saved. The
+    answer gives the version stored now, to read again."""
+    stored = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+    return Response({"detail": message, "version": stored}, status=status.HTTP_409_CONFLICT)

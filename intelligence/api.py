@@ -22,11 +22,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import mixins, pagination, serializers, status, viewsets
+from rest_framework import mixins, pagination, serializers, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.response import Response
 
 from cse_framework import access
+from cse_framework.api import conflict, field_errors
 from cse_framework.audit import services as audit
 from cse_framework.audit.models import AccessEvent
 from intelligence import police_services, policy, selectors, services
@@ -371,15 +372,6 @@ STALE = (
 )
 
 
-def _errors(error: DjangoValidationError) -> dict:
-    if not hasattr(error, "error_dict"):
-        return {"non_field_errors": error.messages}
-    return {
-        "non_field_errors" if field == "__all__" else field: messages
-        for field, messages in error.message_dict.items()
-    }
-
-
 # --- The viewset --------------------------------------------------------------------------------
 
 
@@ -445,7 +437,7 @@ class IntelligenceReportViewSet(
         try:
             report = services.report_submit(by=request.user, **fields)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(_errors(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         audit.record(request, AccessEvent.Action.CREATE, report)
         fresh = self.get_base_queryset().get(pk=report.pk)
         return Response(_as_read(request.user, fresh, DETAIL_OUTPUT), status=201)
@@ -474,10 +466,9 @@ class IntelligenceReportViewSet(
                 report=report, by=request.user, expected_version=fields.pop("version"), **fields
             )
         except police_services.StaleError:
-            stored = Report.objects.filter(pk=report.pk).values_list("version", flat=True).first()
-            return Response({"detail": STALE, "version": stored}, status=status.HTTP_409_CONFLICT)
+            return conflict(STALE, report)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(_errors(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         handled = self.get_base_queryset().get(pk=report.pk)
         audit.record(request, AccessEvent.Action.CHANGE, handled)
         return Response(IntelligenceReportFullDetail(handled).data)

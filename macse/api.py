@@ -21,6 +21,7 @@ from rest_framework.decorators import action as route
 from rest_framework.response import Response
 
 from cse_framework import access
+from cse_framework.api import conflict, field_errors
 from cse_framework.audit import services as audit
 from cse_framework.audit.models import AccessEvent
 from macse import plan_selectors, policy, services
@@ -217,12 +218,6 @@ STALE = (
     "Someone else updated this action while you were working on it, so nothing was saved: "
     "read it again and send your update with the version stored now"
 )
-
-
-def _errors(error: DjangoValidationError) -> dict:
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"non_field_errors": error.messages}
 
 
 # --- Reading: scoped and audited --------------------------------------------------------------
@@ -438,10 +433,9 @@ class MacseActionViewSet(ReadOnly):
                 expected_version=fields["version"],
             )
         except services.StaleError:
-            stored = Action.objects.filter(pk=found.pk).values_list("version", flat=True).first()
-            return Response({"detail": STALE, "version": stored}, status=status.HTTP_409_CONFLICT)
+            return conflict(STALE, found)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(_errors(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         audit.record_view(
             request,
             [found],

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from cse_framework import access
 from cse_framework.accounts.models import Agency, User
-from cse_framework.api import AuditedReadMixin
+from cse_framework.api import AuditedReadMixin, conflict
 from cse_framework.audit import services as audit
 from referrals.models import Child
 from shield import policy, services
@@ -349,11 +349,6 @@ CONFLICT = OpenApiResponse(
 )
 
 
-def _conflict(message: str, assessment: Assessment) -> Response:
-    stored = Assessment.objects.filter(pk=assessment.pk).values_list("version", flat=True)
-    return Response({"detail": message, "version": stored.first()}, status=status.HTTP_409_CONFLICT)
-
-
 class AssessmentViewSet(
     AuditedReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -508,7 +503,7 @@ class AssessmentViewSet(
             try:
                 services.assessment_save_draft(assessment=assessment, by=request.user)
             except DjangoValidationError:
-                return _conflict(REFUSED, assessment)
+                return conflict(REFUSED, assessment)
         data = DraftInput(data=request.data)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -527,10 +522,10 @@ class AssessmentViewSet(
                 attendees=attendees,
             )
         except services.StaleError:
-            return _conflict(STALE, assessment)
+            return conflict(STALE, assessment)
         except DjangoValidationError as error:
             if error.messages == [REFUSED]:  # completed by someone else meanwhile
-                return _conflict(REFUSED, assessment)
+                return conflict(REFUSED, assessment)
             raise serializers.ValidationError(_errors(error)) from error
         return self._output(saved)
 
@@ -557,7 +552,7 @@ class AssessmentViewSet(
                 expected_version=data.validated_data["version"],
             )
         except services.StaleError:
-            return _conflict(STALE, assessment)
+            return conflict(STALE, assessment)
         except DjangoValidationError as error:
             raise serializers.ValidationError(_errors(error)) from error
         return self._output(done)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from cse_framework import access
 from cse_framework.accounts.models import Agency
-from cse_framework.api import AuditedReadMixin
+from cse_framework.api import AuditedReadMixin, conflict, field_errors
 from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record, record_denial
 from referrals.models import Child, Referral
@@ -190,20 +190,6 @@ FIELD_ERRORS = OpenApiResponse(
 )
 
 
-def _conflict(message: str, obj) -> Response:
-    stored = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
-    return Response({"detail": message, "version": stored}, status=status.HTTP_409_CONFLICT)
-
-
-def _errors(error: DjangoValidationError) -> dict:
-    if not hasattr(error, "error_dict"):
-        return {"non_field_errors": error.messages}
-    return {
-        "non_field_errors" if field == "__all__" else field: messages
-        for field, messages in error.message_dict.items()
-    }
-
-
 class _CreateThroughService:
     """Create: the role check (403), the input (field-level 400), one service, 201."""
 
@@ -224,7 +210,7 @@ class _CreateThroughService:
         try:
             obj = self.run_service(request, dict(data.validated_data))
         except DjangoValidationError as error:
-            raise serializers.ValidationError(_errors(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         record(request, AccessEvent.Action.CREATE, obj)
         return Response(self.output_class(obj).data, status=status.HTTP_201_CREATED)
 
@@ -287,7 +273,7 @@ class FlagViewSet(_EventViewSet):
         data = FlagRemoveInput(data=request.data)
         data.is_valid(raise_exception=True)
         if not flag.current:
-            return _conflict(services.ALREADY_REMOVED, flag)
+            return conflict(services.ALREADY_REMOVED, flag)
         decision = dict(data.validated_data)
         try:
             removed = services.flag_remove(
@@ -298,11 +284,11 @@ class FlagViewSet(_EventViewSet):
                 expected_version=decision["version"],
             )
         except StaleError:
-            return _conflict(STALE, flag)
+            return conflict(STALE, flag)
         except DjangoValidationError as error:
             if error.messages == [services.ALREADY_REMOVED]:  # removed by someone else meanwhile
-                return _conflict(services.ALREADY_REMOVED, flag)
-            raise serializers.ValidationError(_errors(error)) from error
+                return conflict(services.ALREADY_REMOVED, flag)
+            raise serializers.ValidationError(field_errors(error)) from error
         record(request, AccessEvent.Action.CHANGE, removed)
         return Response(FlagOutput(removed).data)
 
@@ -377,9 +363,9 @@ class MissingEpisodeViewSet(_EventViewSet):
                 episode=episode, by=request.user, expected_version=version, **fields
             )
         except StaleError:
-            return _conflict(STALE, episode)
+            return conflict(STALE, episode)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(_errors(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         record(request, AccessEvent.Action.CHANGE, saved)
         return Response(MissingEpisodeOutput(saved).data)
 
