@@ -26,3 +26,16 @@ def transition(obj: models.Model, to: str, **changes) -> models.Model:
     locked.full_clean()
     locked.save()
     return locked
+
+
+class StaleError(Exception):
+    """Someone else changed this since it was read: nothing was saved."""
+
+
+def lock_at_version(model, obj: models.Model, expected_version: int | None) -> models.Model:
+    """``obj``'s row, read again under a lock; StaleError if its version is no longer the one
+    the user read (``expected_version``; None: not checked). Call inside a transaction."""
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleError("Someone else changed this while you were working on it")
+    return current

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cse_framework.workflow import StaleError
 from intelligence import services
 from intelligence.models import Report
 
@@ -28,10 +29,6 @@ SANITISED_REQUIRED = "Write the sanitised version before sharing it with partner
 OUTCOME_KEPT = "The outcome is recorded: choose another outcome or keep it"
 CALLER_NAME_REQUIRED = "Enter the caller's name"
 CALLER_ORGANISATION_REQUIRED = "Enter the caller's organisation"
-
-
-class StaleError(Exception):
-    """Someone else changed the report since the form was opened: nothing was saved."""
 
 
 def _validate_handling(

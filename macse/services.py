@@ -22,6 +22,10 @@ from cse_framework.timescales.services import (
     deadlines_meet_for_child,
 )
 from cse_framework.timescales.working_time import LONDON, add_calendar_months
+
+# StaleError is raised by lock_at_version; the views catch it as services.StaleError.
+from cse_framework.workflow import StaleError as StaleError
+from cse_framework.workflow import lock_at_version
 from macse.models import (
     Action,
     ActionProgress,
@@ -56,19 +60,6 @@ ENDING = {
     Decision.STEP_DOWN: CohortEntry.Status.STEPPED_DOWN,
     Decision.CLOSE: CohortEntry.Status.CLOSED,
 }
-
-
-class StaleError(Exception):
-    """Someone else changed this since it was opened: nothing was saved."""
-
-
-def _lock(model, obj, expected_version: int | None):
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleError(
-            "Someone else changed this while you were working on it. Nothing was saved"
-        )
-    return current
 
 
 def _bump(obj) -> None:
@@ -175,7 +166,7 @@ def quorum(meeting: Meeting, attendees=None) -> dict:
 @transaction.atomic
 def confidentiality_acknowledge(*, meeting: Meeting, by: User, now=None) -> Meeting:
     """The chair has read the confidentiality and information-sharing statement."""
-    meeting = _lock(Meeting, meeting, None)
+    meeting = lock_at_version(Meeting, meeting, None)
     if meeting.confidentiality_acknowledged_at is None:
         meeting.confidentiality_acknowledged_at = now or timezone.now()
         meeting.confidentiality_acknowledged_by = by
@@ -258,7 +249,7 @@ def agenda_build(
     review, then the standing items. Each child added asks their allocated worker whether their
     parents are told. The children in ``leaving`` have turned 18 and were not kept open: they
     leave the cohort (D6)."""
-    meeting = _lock(Meeting, meeting, expected_version)
+    meeting = lock_at_version(Meeting, meeting, expected_version)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError("The agenda of a meeting that has been held cannot be rebuilt")
     for entry in leaving:
@@ -290,7 +281,7 @@ def agenda_build(
 def _leave_at_18(entry: CohortEntry, meeting: Meeting, now: dt.datetime) -> None:
     """D6: at 18 a child leaves the cohort unless kept open with a recorded reason; their review
     clock is then no longer needed."""
-    entry = _lock(CohortEntry, entry, None)
+    entry = lock_at_version(CohortEntry, entry, None)
     if entry.status != CohortEntry.Status.OPEN or entry.kept_open_past_18_reason:
         return
     if age_on(entry.child.date_of_birth, meeting_day(meeting)) < ADULT_AGE:
@@ -315,7 +306,7 @@ def cohort_keep_open(
     *, entry: CohortEntry, by: User, reason: str, expected_version: int | None = None
 ) -> CohortEntry:
     """D6: a child on MACSE who has turned 18 stays in the cohort, for the reason recorded."""
-    entry = _lock(CohortEntry, entry, expected_version)
+    entry = lock_at_version(CohortEntry, entry, expected_version)
     if entry.status != CohortEntry.Status.OPEN:
         raise ValidationError("This child has already left the MACSE cohort")
     if not reason.strip():
@@ -339,7 +330,7 @@ def item_add(
     police_only: bool = False,
 ) -> AgendaItem:
     """Add an item: a child (for review, or a new referral) or a standing item's subject."""
-    meeting = _lock(Meeting, meeting, None)
+    meeting = lock_at_version(Meeting, meeting, None)
     if meeting.status == Meeting.Status.CLOSED:
         raise ValidationError("The minutes of this meeting are agreed: add the item to the next")
     if section in CHILD_SECTIONS:
@@ -366,7 +357,7 @@ def item_add(
 @transaction.atomic
 def item_move(*, item: AgendaItem, by: User, up: bool) -> AgendaItem:
     """Move an item one place up or down within its section."""
-    item = _lock(AgendaItem, item, None)
+    item = lock_at_version(AgendaItem, item, None)
     siblings = list(
         AgendaItem.objects.select_for_update()
         .filter(meeting_id=item.meeting_id, section=item.section)
@@ -387,7 +378,7 @@ def item_defer(
     *, item: AgendaItem, by: User, reason: str, expected_version=None, now=None
 ) -> AgendaItem:
     """Defer a child's item to a later meeting. Their review clock keeps running."""
-    item = _lock(AgendaItem, item, expected_version)
+    item = lock_at_version(AgendaItem, item, expected_version)
     if item.decided:
         raise ValidationError("This item has a decision: it cannot be deferred")
     if not reason.strip():
@@ -404,7 +395,7 @@ def parents_decide(
 ) -> AgendaItem:
     """D9: the allocated worker's decision whether the parents are told the child will be
     discussed (a reason when they are not)."""
-    item = _lock(AgendaItem, item, expected_version)
+    item = lock_at_version(AgendaItem, item, expected_version)
     if item.child_id is None:
         raise ValidationError("Only a child's item asks about parents")
     if not told and not reason.strip():
@@ -470,7 +461,7 @@ def item_decide(
     now=None,
 ) -> AgendaItem:
     """The meeting's minutes and decision for a child's item (D11 for a closure)."""
-    item = _lock(AgendaItem, item, expected_version)
+    item = lock_at_version(AgendaItem, item, expected_version)
     if item.meeting.status == Meeting.Status.CLOSED:
         raise ValidationError("The minutes of this meeting are agreed: they cannot change")
     errors = _decision_errors(item, decision, rationale, closure_assessment)
@@ -528,7 +519,7 @@ def _unadopt(item: AgendaItem) -> None:
 @transaction.atomic
 def item_minute(*, item: AgendaItem, by: User, minutes: str, expected_version=None) -> AgendaItem:
     """Minutes of a standing item (or of a child's item before its decision)."""
-    item = _lock(AgendaItem, item, expected_version)
+    item = lock_at_version(AgendaItem, item, expected_version)
     if item.meeting.status == Meeting.Status.CLOSED:
         raise ValidationError("The minutes of this meeting are agreed: they cannot change")
     item.minutes = minutes
@@ -609,7 +600,7 @@ def meeting_close(
     """The minutes are agreed: every child's decision is carried into the cohort, their review
     clock and their plan (a kept version, agreed at this meeting); the chronology shows them."""
     now = now or timezone.now()
-    meeting = _lock(Meeting, meeting, expected_version)
+    meeting = lock_at_version(Meeting, meeting, expected_version)
     if meeting.status == Meeting.Status.CLOSED:
         return meeting
     if meeting.starts_at > now:
@@ -655,7 +646,7 @@ def _action_snapshot(action: Action) -> dict:
 @transaction.atomic
 def plan_agree(*, plan: Plan, by: User, meeting: Meeting | None = None, now=None) -> PlanVersion:
     """Keep the plan as it stands as a new version (each meeting's agreed plan is one)."""
-    plan = _lock(Plan, plan, None)
+    plan = lock_at_version(Plan, plan, None)
     number = (plan.versions.aggregate(top=Max("number"))["top"] or 0) + 1
     actions = plan.actions.select_related("owner", "agency").order_by("section", "due_on", "pk")
     return PlanVersion.objects.create(
@@ -679,7 +670,7 @@ def plan_update(
 ) -> Plan:
     """The plan's header: its lead professional and the young person's views. A plan someone
     else changed since it was read is refused (StaleError), never overwritten."""
-    plan = _lock(Plan, plan, expected_version)
+    plan = lock_at_version(Plan, plan, expected_version)
     plan.lead_professional = lead_professional
     plan.young_person_views = young_person_views.strip()
     _bump(plan)
@@ -755,7 +746,7 @@ def action_progress(
     """A progress note (and the action's status) from its owner, or from the administrator for
     a named contact. Done meets the action's clock; cancelled makes it not required."""
     now = now or timezone.now()
-    action = _lock(Action, action, expected_version)
+    action = lock_at_version(Action, action, expected_version)
     errors = {}
     if not note.strip():
         errors["note"] = "Enter what has been done"

@@ -17,6 +17,7 @@ from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.selectors import OPEN
 from cse_framework.timescales.services import deadline_open, deadlines_meet_for_child
 from cse_framework.timescales.working_time import LONDON, add_calendar_months
+from cse_framework.workflow import StaleError, lock_at_version
 from referrals.models import Child, Referral
 from referrals.rules import age_on
 from shield import scoring
@@ -35,10 +36,6 @@ from shield.models.assessment import REFUSED
 
 CSE2_CLOCKS = (Kind.INITIAL_CSE2, Kind.CSE2_REVIEW)
 ADULT_SERVICES_AGE_MONTHS = 17 * 12 + 6  # D6: at 17 years 6 months
-
-
-class StaleError(Exception):
-    """Someone else changed this since it was opened: nothing was saved."""
 
 
 def _shield_team() -> Team | None:
@@ -72,13 +69,6 @@ def shield_referral_open(*, started_by, child, at: dt.datetime, reference: str, 
     return deadline
 
 
-def _lock(model, obj, expected_version: int | None):
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleError("Someone else changed this while you were working on it")
-    return current
-
-
 @transaction.atomic
 def case_allocate(
     *,
@@ -92,7 +82,7 @@ def case_allocate(
     """A Shield team manager allocates (or reallocates) the case. The previous allocation ends
     but is kept; the child's open CSE2 and Adult Services clocks go to the new worker."""
     now = now or timezone.now()
-    case = _lock(ShieldCase, case, expected_version)
+    case = lock_at_version(ShieldCase, case, expected_version)
     if case.status != ShieldCase.Status.OPEN:
         raise ValidationError("This case is closed")
     if not worker.has_role(RoleCode.SHIELD_WORKER, RoleCode.SHIELD_TEAM_MANAGER):
