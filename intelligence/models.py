@@ -278,6 +278,70 @@ class Mention(models.Model):
         return f"Mention of {self.entity_type.model} {self.entity_id}"
 
 
+class EntityLink(models.Model):
+    """Two entities joined by the record that joined them (``source``): a person who drives a
+    car, a handle a person uses, a place a car is seen at. Stored once per pair and source, the
+    pair in a fixed order (the lower content type and id first), so either end finds the link by
+    an index."""
+
+    class Relation(models.TextChoices):
+        ASSOCIATED = "associated", "Associated with"
+        USES = "uses", "Uses"
+        DRIVES = "drives", "Drives or is seen in"
+        SEEN_AT = "seen_at", "Seen at"
+        LIVES_AT = "lives_at", "Lives or stays at"
+
+    first_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    first_id = models.PositiveBigIntegerField()
+    first = GenericForeignKey("first_type", "first_id")
+    second_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    second_id = models.PositiveBigIntegerField()
+    second = GenericForeignKey("second_type", "second_id")
+    relation = models.CharField(
+        max_length=15, choices=Relation.choices, default=Relation.ASSOCIATED
+    )
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    source_id = models.CharField(max_length=40)
+    source = GenericForeignKey("source_type", "source_id")
+    police_only = models.BooleanField(default=False)  # D12: made from police-only intelligence
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["first_type", "first_id"], name="entity_link_first"),
+            models.Index(fields=["second_type", "second_id"], name="entity_link_second"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "first_type",
+                    "first_id",
+                    "second_type",
+                    "second_id",
+                    "source_type",
+                    "source_id",
+                ],
+                name="one_entity_link_per_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_type__lt=models.F("second_type"))
+                | (
+                    models.Q(first_type=models.F("second_type"))
+                    & models.Q(first_id__lt=models.F("second_id"))
+                ),
+                name="entity_link_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.first_type.model} {self.first_id} ~ {self.second_type.model} {self.second_id}"
+        )
+
+
 class ChildLink(models.Model):
     """A child joined to an entity, by the record that joined them (``source``: a report, a CSE1,
     a strategy discussion, a CSE2, a MACSE item). Finding every child linked to an entity is an
@@ -346,3 +410,25 @@ class LinkAlert(models.Model):
 
     def __str__(self) -> str:
         return f"Children linked: {self.first_child_id} ~ {self.second_child_id}"
+
+
+class ReportExport(models.Model):
+    """A report sent on to the configured police mailbox (issue 8, item 8): the e-mail carries
+    the reference and a link (D21); the PDF is downloaded through the access mechanism. Each
+    send is also an audited disclosure naming its recipient."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="exports")
+    recipient = models.EmailField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    message = models.ForeignKey(
+        "notices.OutboxMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference} to {self.recipient}"

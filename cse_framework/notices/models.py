@@ -32,9 +32,16 @@ class OutboxMessage(models.Model):
         blank=True,
         related_name="emails",
     )
+    # A user of the service, or (for a mailbox outside it, such as the police intelligence
+    # mailbox) an address: exactly one of the two.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outbox_messages"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="outbox_messages",
+        null=True,
+        blank=True,
     )
+    address = models.EmailField(blank=True)
     subject = models.CharField(max_length=150)
     reference = models.CharField(max_length=40)
     link = models.CharField(max_length=300, validators=[validate_relative_link])
@@ -55,9 +62,21 @@ class OutboxMessage(models.Model):
                 name="outbox_unsent",
             )
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(recipient__isnull=False) & models.Q(address=""))
+                | (models.Q(recipient__isnull=True) & ~models.Q(address="")),
+                name="outbox_one_recipient",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.subject}"
+
+    @property
+    def to(self) -> str:
+        """The address the message goes to."""
+        return self.recipient.email if self.recipient_id else self.address
 
     @property
     def given_up(self) -> bool:

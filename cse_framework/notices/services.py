@@ -25,14 +25,26 @@ def outbox_backoff(attempts: int) -> dt.timedelta:
 
 
 def outbox_enqueue(
-    *, recipient, subject: str, reference: str, link: str, notice: Notice | None = None
+    *,
+    recipient=None,
+    address: str = "",
+    subject: str,
+    reference: str,
+    link: str,
+    notice: Notice | None = None,
 ) -> OutboxMessage:
-    """Write an e-mail to the outbox in the caller's transaction; it is sent after commit.
+    """Write an e-mail to the outbox in the caller's transaction; it is sent after commit. It goes
+    to a user (``recipient``) or to a mailbox outside the service (``address``).
 
     If the broker is down the message stays pending and the periodic sweeper sends it.
     """
     message = OutboxMessage(
-        notice=notice, recipient=recipient, subject=subject, reference=reference, link=link
+        notice=notice,
+        recipient=recipient,
+        address=address,
+        subject=subject,
+        reference=reference,
+        link=link,
     )
     message.full_clean()
     message.save()
@@ -112,7 +124,7 @@ def outbox_send(*, message_id: int, now: dt.datetime | None = None) -> bool:
                 f"[CSE Framework] {message.subject} ({message.reference})",
                 body,
                 settings.DEFAULT_FROM_EMAIL,
-                [message.recipient.email],
+                [message.to],
             )
         except Exception as error:  # noqa: BLE001 - recorded and retried by the sweeper
             message.status = OutboxMessage.Status.FAILED

@@ -259,3 +259,31 @@ def test_the_sweep_takes_the_longest_waiting_first_and_a_batch_at_a_time(make_us
     assert services.outbox_sweep(now=now) == 1
     assert services.outbox_sweep(now=now) == 0
     assert services.outbox_sweep(now=now + 5 * MINUTE) == 1
+
+
+@pytest.mark.django_db
+def test_message_to_a_mailbox_outside_the_service(settings):
+    """An e-mail to an address (a mailbox with no account, such as the police intelligence
+    mailbox) is sent like any other: the reference and a link only."""
+    settings.EMAIL_BACKEND = WORKING
+    message = services.outbox_enqueue(
+        address="intel.mailbox@police.example",
+        subject="Intelligence sent on",
+        reference="INT-000042",
+        link="/intelligence/42/",
+    )
+    assert services.outbox_send(message_id=message.pk)
+    (sent,) = mail.outbox
+    assert sent.to == ["intel.mailbox@police.example"]
+    assert "INT-000042" in sent.subject and "/intelligence/42/" in sent.body
+
+
+@pytest.mark.django_db
+def test_message_has_one_recipient(make_user):
+    """A user or an address, never both and never neither: the database refuses either."""
+    from django.db import IntegrityError
+
+    user = make_user(RoleCode.MASH_SOCIAL_WORKER)
+    for fields in ({"recipient": user, "address": "a@police.example"}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            OutboxMessage.objects.create(subject="S", reference="R", link="/", **fields)
