@@ -1,0 +1,3 @@
+"""Routes for intelligence: hotspot (filled in by issue 8)."""
+
+urlpatterns: list = []
