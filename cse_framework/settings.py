@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "shield",
     "macse",
     "intelligence",
+    "returns",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,10 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cse-framework@example.invalid")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Where intelligence is sent on to police (issue 8): the e-mail carries a reference and a link.
+POLICE_INTELLIGENCE_MAILBOX = env.str(
+    "POLICE_INTELLIGENCE_MAILBOX", default="intelligence-mailbox@police.example"
+)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
