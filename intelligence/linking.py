@@ -186,21 +186,49 @@ class Connection:
     police_only: bool
 
 
-def connections(link: ChildLink) -> list[Connection]:
-    """Every other child linked to the link's entity, or to a likely-same one: one query per
-    kind of match, through the index of links by entity."""
-    entity = link.entity
-    candidates = [(entity, False), *((other, True) for other in likely_same(entity))]
+def connections(link: ChildLink, same: list | None = None) -> list[Connection]:
+    """Every other child linked to the link's entity, or to a likely-same one (``same``: the
+    entity and those likely the same, if already found): one query per kind of match, through
+    the index of links by entity."""
+    same = same if same is not None else _same(link.entity)
     found = []
-    for matched, likely in candidates:
+    for index, matched in enumerate(same):
         rows = ChildLink.objects.filter(entity_type=_type(matched), entity_id=matched.pk).exclude(
             child_id=link.child_id
         )
         for row in rows.only("child_id", "police_only"):
             found.append(
-                Connection(row.child_id, matched, likely, row.police_only or link.police_only)
+                Connection(row.child_id, matched, index > 0, row.police_only or link.police_only)
             )
     return found
+
+
+def _same(entity: models.Model) -> list[models.Model]:
+    """The entity, then every entity likely the same (one car, as its full and partial plates)."""
+    return [entity, *likely_same(entity)]
+
+
+def _raised(child_id, others: set) -> set:
+    """The connections already alerted between ``child_id`` and ``others``: (other child,
+    content type id, entity id) for each entity (either end) an alert rests on. One query."""
+    if not others:
+        return set()
+    rows = LinkAlert.objects.filter(
+        Q(first_child_id=child_id, second_child_id__in=others)
+        | Q(second_child_id=child_id, first_child_id__in=others)
+    ).values_list(
+        "first_child_id",
+        "second_child_id",
+        "entity_type",
+        "entity_id",
+        "matched_type",
+        "matched_id",
+    )
+    raised = set()
+    for first, second, entity_type, entity_id, matched_type, matched_id in rows:
+        other = second if first == child_id else first
+        raised |= {(other, entity_type, entity_id), (other, matched_type, matched_id)}
+    return raised
 
 
 @transaction.atomic
@@ -208,7 +236,8 @@ def child_link(
     *, child, entity: models.Model, source: models.Model, by, police_only: bool = False
 ) -> tuple[ChildLink, list[LinkAlert]]:
     """Join ``child`` to ``entity`` by ``source`` (idempotent), and raise a "children linked"
-    alert for each new connection it makes (never a second one for the same connection)."""
+    alert for each new connection it makes (never a second one for the same connection: the
+    same two children through this entity, or through the likely-same one it matched)."""
     link, created = ChildLink.objects.get_or_create(
         child=child,
         entity_type=_type(entity),
@@ -219,9 +248,19 @@ def child_link(
     )
     if not created:
         return link, []
+    # One connection is two children through one thing: this entity or any likely the same
+    # (a car seen as its full plate and as a partial one), so an alert already raised through
+    # any of them is not raised again.
+    same = _same(entity)
+    found = connections(link, same)
+    raised = _raised(link.child_id, {connection.other_child_id for connection in found})
+    group = {(_type(each).pk, each.pk) for each in same}
     alerts = []
-    for connection in connections(link):
-        first, second = sorted([link.child_id, connection.other_child_id], key=str)
+    for connection in found:
+        other = connection.other_child_id
+        if any((other, *key) in raised for key in group):
+            continue
+        first, second = sorted([link.child_id, other], key=str)
         alert, new = LinkAlert.objects.get_or_create(
             first_child_id=first,
             second_child_id=second,
@@ -236,4 +275,5 @@ def child_link(
         )
         if new:
             alerts.append(alert)
+        raised |= {(other, *key) for key in group}
     return link, alerts

@@ -122,8 +122,9 @@ def test_confirming_the_referrals_child_again_makes_no_second_alert(teacher, off
         return LinkAlert.objects.count(), told.count(), Vehicle.objects.count()
 
     before = counts()
-    # One alert through the plate, one through the partial that may be it; a notice for each.
-    assert before == (2, 2, 2)
+    # One alert for the two children, through the plate (the partial that may be it is the same
+    # car: no second alert), and its notice; both vehicles kept.
+    assert before == (1, 1, 2)
     link_referral(referral, mash)
     assert counts() == before
 

@@ -76,6 +76,31 @@ def test_a_partial_plate_links_to_the_full_plate_it_may_be(teacher, partial_firs
     assert {alerts[0].first_child_id, alerts[0].second_child_id} == {near.pk, seen.pk}
 
 
+@pytest.mark.parametrize("full_again_first", [True, False])
+def test_the_same_car_as_a_full_and_a_partial_plate_is_one_connection(teacher, full_again_first):
+    """Two children joined through one car raise one alert, however many of its plates (the
+    full one, a partial one that fits it) each is linked to, and in whichever order."""
+    full = linking.vehicle_record(registration="AB12 CDE")
+    partial = linking.vehicle_record(registration="AB12 C??")
+    seen, near = ChildFactory(), ChildFactory()
+    alerts = linking.child_link(child=seen, entity=full, source=_report(teacher), by=teacher)[1]
+    steps = [(near, partial), (near, full), (seen, partial)]
+    if full_again_first:
+        steps = [(near, full), (near, partial), (seen, partial)]
+    for child, vehicle in steps:
+        alerts += linking.child_link(
+            child=child, entity=vehicle, source=_report(teacher), by=teacher
+        )[1]
+    assert len(alerts) == 1 and LinkAlert.objects.count() == 1
+    # A third child through the same car is a new connection, for each of the other two.
+    third = ChildFactory()
+    new = linking.child_link(child=third, entity=partial, source=_report(teacher), by=teacher)[1]
+    assert {frozenset((a.first_child_id, a.second_child_id)) for a in new} == {
+        frozenset((third.pk, seen.pk)),
+        frozenset((third.pk, near.pk)),
+    }
+
+
 def test_a_persons_alias_links_to_a_person_of_that_name(teacher):
     known = linking.person_record(name="Dorian Vexley", aliases=["Big D"])
     named = linking.person_record(name="big d")
