@@ -20,6 +20,7 @@ PARTS = [
     "strategy.synthetic",
     "shield.synthetic",
     "macse.synthetic",
+    "intelligence.synthetic",
     "cse_framework.audit.synthetic",
 ]
 

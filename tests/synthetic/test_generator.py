@@ -16,6 +16,7 @@ from cse_framework.synthetic.models import SyntheticDataSet
 from cse_framework.synthetic.users import bench_email
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.working_time import add_calendar_months, add_working_days
+from intelligence import synthetic as intelligence_synthetic
 from macse import synthetic as macse_synthetic
 from referrals.models import Child, Marf, Referral
 from referrals.rules import age_on
@@ -104,6 +105,7 @@ def test_every_kind_of_object_is_produced():
         "Shield clocks",
         "flags",
         *macse_synthetic.COUNTED,  # tests/macse/test_synthetic_macse.py
+        *intelligence_synthetic.COUNTED,  # tests/intelligence/test_synthetic_intelligence.py
         "access events",
     }
     assert Referral.objects.count() == plan.counts["referrals"] >= 40
