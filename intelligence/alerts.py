@@ -55,20 +55,35 @@ def _shield_managers():
     )
 
 
+def _shield_workers(alert: LinkAlert, told: set) -> list:
+    """The Shield workers allocated now to either child, not already told."""
+    from shield.models import Allocation
+
+    workers = Allocation.objects.filter(
+        child_id__in=[alert.first_child_id, alert.second_child_id],
+        ended_at__isnull=True,
+        worker__is_active=True,
+    ).values_list("worker", flat=True)
+    return [person for person in User.objects.filter(pk__in=workers) if person.pk not in told]
+
+
 def alerts_notify(alerts) -> None:
-    """A notice for each new alert: in full to police-only users; to Shield team managers in
-    full unless the alert rests on police-only intelligence, then only "possible link"."""
+    """A notice for each new alert: in full to police-only users; to Shield team managers and
+    the Shield workers allocated to either child in full unless the alert rests on police-only
+    intelligence, then only "possible link"."""
     if not alerts:
         return
     police = list(_police_only_users())
     managers = list(_shield_managers())
+    told = {person.pk for person in police + managers}
     for alert in alerts:
         reference, link, subject = alert_reference(alert), alert_link(alert), alert_subject(alert)
+        team = managers + _shield_workers(alert, told)
         if alert.police_only:
             notify(recipients=police, subject=subject, reference=reference, link=link)
-            notify(recipients=managers, subject=POSSIBLE_LINK, reference=reference, link=link)
+            notify(recipients=team, subject=POSSIBLE_LINK, reference=reference, link=link)
         else:
-            notify(recipients=police + managers, subject=subject, reference=reference, link=link)
+            notify(recipients=police + team, subject=subject, reference=reference, link=link)
 
 
 def child_link_and_alert(**arguments):

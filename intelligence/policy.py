@@ -70,10 +70,18 @@ class ReportPolicy:
         return action == access.VIEW and view_of(user, obj) is not None
 
 
-# "Children linked" alerts (D12): police-only users see them in full; these managers see the
-# children and the entity only where the alert rests on nothing police-only, otherwise only
-# "possible link - contact police".
+# "Children linked" alerts (D12): police-only users see them in full; these managers (and the
+# Shield worker allocated to either child) see the children and the entity only where the alert
+# rests on nothing police-only, otherwise only "possible link - contact police".
 ALERT_MANAGER_ROLES = frozenset({RoleCode.SHIELD_TEAM_MANAGER, RoleCode.SERVICE_MANAGER})
+# Hotspots (the MACSE "locations and online platforms" item): police-only users, the MACSE
+# administrator and members (the health representative), the Shield team managers and service
+# managers. Counts from police-only intelligence are for police-only users alone (D12).
+HOTSPOT_ROLES = (
+    POLICE_ONLY_ROLES
+    | ALERT_MANAGER_ROLES
+    | {RoleCode.MACSE_ADMINISTRATOR, RoleCode.HEALTH_REPRESENTATIVE}
+)
 POSSIBLE = "possible"  # an alert's view: only "possible link - contact police"
 
 
@@ -84,15 +92,36 @@ def alert_view_of(user, alert) -> str | None:
         return None
     if user.has_role(*POLICE_ONLY_ROLES):
         return FULL
-    if user.has_role(*ALERT_MANAGER_ROLES):
+    if user.has_role(*ALERT_MANAGER_ROLES) or _holds_either_child(user, alert):
         return POSSIBLE if alert.police_only else SANITISED
     return None
+
+
+def _allocated_children(user):
+    """The children a Shield worker holds or held (as shield.policy lets them see), as ids."""
+    from shield.models import Allocation
+
+    return Allocation.objects.filter(worker_id=user.pk).values("child_id")
+
+
+def _holds_either_child(user, alert) -> bool:
+    """A Shield worker allocated to either child sees the alert as the Shield team does."""
+    if not user.has_role(RoleCode.SHIELD_WORKER):
+        return False
+    return (
+        _allocated_children(user)
+        .filter(child_id__in=[alert.first_child_id, alert.second_child_id])
+        .exists()
+    )
 
 
 class LinkAlertPolicy:
     def scope(self, user, queryset):
         if user.has_role(*POLICE_ONLY_ROLES, *ALERT_MANAGER_ROLES):
             return queryset
+        if user.has_role(RoleCode.SHIELD_WORKER):
+            held = _allocated_children(user)
+            return queryset.filter(Q(first_child__in=held) | Q(second_child__in=held))
         return queryset.none()
 
     def allows(self, user, action, obj) -> bool:

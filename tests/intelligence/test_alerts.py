@@ -174,3 +174,35 @@ def test_a_police_only_alerts_page_tells_managers_only_possible_link(teacher, cl
     assert not AccessEvent.objects.filter(child_id__in=[first.pk, second.pk]).exists()
     response = _page(client_for, RoleCode.MACSE_CHAIR, alert)
     assert first.family_name in response.content.decode()
+
+
+@pytest.mark.parametrize("police_only", [False, True])
+def test_the_shield_worker_of_either_child_is_told_and_sees_it_as_the_team_does(
+    teacher, client_for, police_only
+):
+    """The Shield worker allocated to one of the children gets the notice and may open the
+    alert (only "possible link" when it rests on police-only intelligence); a Shield worker
+    holding neither child gets neither the notice nor the page."""
+    from tests.factories.shield import make_case
+
+    handle = linking.handle_record(platform="snapchat", handle="@quill.fen_77")
+    first, second = ChildFactory(), ChildFactory()
+    case = make_case(second)
+    stranger = make_case().worker
+    alerts.child_link_and_alert(
+        child=first, entity=handle, source=_report(teacher), by=teacher, police_only=police_only
+    )
+    _, (alert,) = alerts.child_link_and_alert(
+        child=second, entity=handle, source=_report(teacher), by=teacher
+    )
+    told = NoticeRecipient.objects.filter(notice__reference=alerts.alert_reference(alert))
+    assert told.filter(user=case.worker).count() == 1
+    assert not told.filter(user=stranger).exists()
+    subject = told.get(user=case.worker).notice.subject
+    assert (subject == alerts.POSSIBLE_LINK) is police_only
+
+    url = reverse("intelligence:alert-detail", kwargs={"pk": alert.pk})
+    page = client_for(user=case.worker).get(url)
+    assert page.status_code == 200
+    assert (alerts.POSSIBLE_LINK in page.content.decode()) is police_only
+    assert client_for(user=stranger).get(url).status_code == 404
