@@ -346,6 +346,15 @@ class Referral(models.Model):
     known_people = models.TextField(blank=True)
     known_vehicles = models.TextField(blank=True)
     known_places = models.TextField(blank=True)
+    # The intelligence this referral was started from (the intelligence form says a named child
+    # needs a referral): its entities are linked to the child when MASH confirms who it is.
+    intelligence_report = models.ForeignKey(
+        "intelligence.Report",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
 
     class Model(models.TextChoices):
         RELATIONSHIP = "relationship", "Relationship or 'boyfriend'"

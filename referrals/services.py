@@ -54,6 +54,7 @@ DRAFT_FIELDS = {
     "known_people",
     "known_vehicles",
     "known_places",
+    "intelligence_report",
     "consent",
     "consent_override_reason",
     "parents_aware",
