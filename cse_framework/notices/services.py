@@ -105,7 +105,7 @@ def outbox_send(*, message_id: int, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update()
+            OutboxMessage.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=message_id, attempts__lt=MAX_ATTEMPTS)
             .exclude(status=OutboxMessage.Status.SENT)
