@@ -7,7 +7,15 @@ from pathlib import Path
 from simple_history.models import registered_models
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ["cse_framework", "referrals", "strategy", "shield", "macse", "intelligence"]
+SOURCE_DIRS = [
+    "cse_framework",
+    "referrals",
+    "strategy",
+    "shield",
+    "macse",
+    "intelligence",
+    "returns",
+]
 BYPASSING = {"update", "bulk_update", "bulk_create"}
 # Helpers that write history rows themselves (e.g. the synthetic-data generator) go here.
 ALLOW_LISTED: set[str] = {"cse_framework/synthetic/bulk.py"}
