@@ -8,6 +8,7 @@ from cse_framework import views
 from cse_framework.notices.api import NoticeViewSet
 from cse_framework.timescales.api import DeadlineViewSet
 from intelligence.api import IntelligenceReportViewSet
+from intelligence.entity_api import IntelligenceAlertViewSet, IntelligenceEntityViewSet
 from macse.api import (
     MacseActionViewSet,
     MacseAgendaItemViewSet,
@@ -36,6 +37,8 @@ router.register("macse-agenda-items", MacseAgendaItemViewSet, basename="macse-ag
 router.register("macse-plans", MacsePlanViewSet, basename="macse-plan")
 router.register("macse-actions", MacseActionViewSet, basename="macse-action")
 router.register("intelligence-reports", IntelligenceReportViewSet, basename="intelligence-report")
+router.register("intelligence-entities", IntelligenceEntityViewSet, basename="intelligence-entity")
+router.register("intelligence-alerts", IntelligenceAlertViewSet, basename="intelligence-alert")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"

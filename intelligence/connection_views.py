@@ -5,72 +5,38 @@ Shield team managers, service managers and the child's Shield worker see police-
 "Possible link - contact police"; everyone else 404, audited like any denied record. The child
 and each other child shown are audited as viewed."""
 
-import math
-
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cse_framework.audit.services import record_denial, record_view
-from intelligence import connections
+from intelligence import connections, network
 from referrals.models import Child
 
-WIDTH = HEIGHT = 640
-CENTRE = WIDTH / 2
-ENTITY_RADIUS = 150
-CHILD_RADIUS = 270
+POSSIBLE = ("possible",)  # the one node of every masked connection
 
 
-def _point(angle: float, radius: float) -> tuple[float, float]:
-    return (
-        round(CENTRE + radius * math.cos(angle), 1),
-        round(CENTRE + radius * math.sin(angle), 1),
-    )
-
-
-def network(child, rows) -> dict:
-    """Where each node of the network sits: the child in the middle, the entities on a circle
-    around it, each other child beyond the entity joining them (a child joined through several
-    entities is drawn once, with a line to each)."""
-    entities = {}
+def spokes(rows) -> list[network.Spoke]:
+    """The network of a child's connections: each entity the child is linked to is a spoke,
+    each other child joined through it a leaf beyond it (a child joined through several
+    entities is drawn once, with a line to each); masked connections are one spoke."""
+    found: dict = {}
     for row in rows:
-        key = ("possible",) if row.masked else row.entity_key
-        if key not in entities:
-            label = row.label if row.masked else f"{row.kind}: {row.entity_display}"
-            entities[key] = {"label": label, "rows": []}
-        entities[key]["rows"].append(row)
-    entity_nodes, child_nodes, lines = [], {}, []
-    count = max(len(entities), 1)
-    for index, entity in enumerate(entities.values()):
-        angle = 2 * math.pi * index / count - math.pi / 2
-        x, y = _point(angle, ENTITY_RADIUS)
-        entity_nodes.append({"x": x, "y": y, "label": entity["label"]})
-        lines.append({"x1": CENTRE, "y1": CENTRE, "x2": x, "y2": y, "likely": False})
-        others = [row for row in entity["rows"] if row.other_child is not None]
-        for offset, row in enumerate(others):
-            other = row.other_child
-            if other.pk not in child_nodes:
-                spread = (offset - (len(others) - 1) / 2) * 0.3
-                cx, cy = _point(angle + spread, CHILD_RADIUS)
-                child_nodes[other.pk] = {"x": cx, "y": cy, "label": str(other)}
-            node = child_nodes[other.pk]
-            lines.append(
-                {
-                    "x1": x,
-                    "y1": y,
-                    "x2": node["x"],
-                    "y2": node["y"],
-                    "likely": row.how == connections.LIKELY_SAME,
-                }
+        key = POSSIBLE if row.masked else row.entity_key
+        if key not in found:
+            found[key] = network.Spoke(
+                label=row.label if row.masked else f"{row.kind}: {row.entity_display}",
+                shape=network.POSSIBLE if row.masked else network.RECORD,
             )
-    return {
-        "width": WIDTH,
-        "height": HEIGHT,
-        "centre": {"x": CENTRE, "y": CENTRE, "label": str(child)},
-        "entities": entity_nodes,
-        "children": list(child_nodes.values()),
-        "lines": lines,
-    }
+        if row.other_child is not None:
+            found[key].leaves.append(
+                network.Leaf(
+                    key=row.other_child.pk,
+                    label=str(row.other_child),
+                    likely=row.how == connections.LIKELY_SAME,
+                )
+            )
+    return list(found.values())
 
 
 @require_GET
@@ -86,10 +52,10 @@ def child_connections(request, pk):
     rows = connections.child_connections(child, request.user)
     shown = {row.other_child.pk: row.other_child for row in rows if row.other_child is not None}
     record_view(request, [child, *shown.values()])
-    graph = network(child, rows)
+    graph = network.draw(centre=str(child), spokes=spokes(rows))
     summary = (
-        f"Network of {child}'s connections: {len(graph['entities'])} linked records and "
-        f"{len(graph['children'])} other children. The table below lists the same links."
+        f"Network of {child}'s connections: {len(graph['spokes'])} linked records and "
+        f"{len(graph['leaves'])} other children. The table below lists the same links."
     )
     return render(
         request,

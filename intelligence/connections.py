@@ -15,12 +15,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Value
+from django.db.models import Q
 
 from cse_framework import access
 from cse_framework.accounts.roles import RoleCode
 from intelligence import normalise
 from intelligence.alerts import ENTITY_KINDS, POSSIBLE_LINK
+from intelligence.entity_kinds import displays as entity_displays
 from intelligence.linking import MIN_KNOWN_CHARACTERS
 from intelligence.models import ENTITY_MODELS, ChildLink, Person, PersonAlias, Vehicle
 from intelligence.policy import ALERT_MANAGER_ROLES, POLICE_ONLY_ROLES
@@ -43,6 +44,7 @@ class Row:
     entity_key: tuple = ()  # (content type id, entity id): a node of the network
     entity_display: str = ""
     matched_display: str = ""  # the other child's entity, if likely-same
+    matched_key: tuple = ()  # (content type id, entity id) of that likely-same entity
     other_child: object = None
     how: str = ""
     police_only: bool = False
@@ -71,21 +73,6 @@ def view_of(user, child) -> str | None:
 
 def _kind(model) -> str:
     return ENTITY_KINDS.get(model._meta.model_name, "record")
-
-
-def _displays(types: dict, ids_by_type: dict) -> dict:
-    """(content type id, entity id) -> display, for every entity named: one query (a UNION)."""
-    queries = [
-        model.objects.filter(pk__in=ids)
-        .order_by()
-        .values_list(Value(types[model].pk), "pk", "display")
-        for model, ids in ids_by_type.items()
-        if ids
-    ]
-    if not queries:
-        return {}
-    union = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
-    return {(type_id, pk): display for type_id, pk, display in union}
 
 
 def _likely_vehicles(vehicles: dict) -> dict:
@@ -168,10 +155,11 @@ def _own(child, model_of) -> tuple[dict, dict]:
 
 def _targets(own_police, ids_by_type, types) -> dict:
     """The entities another child may be linked to: (content type id, id) -> [(the child's
-    entity, SAME or LIKELY_SAME, the display of a likely-same one)]. Up to three queries."""
+    entity, SAME or LIKELY_SAME, the display and key of a likely-same one)]. Up to three
+    queries."""
     targets = defaultdict(list)
     for key in own_police:
-        targets[key].append((key, SAME, ""))
+        targets[key].append((key, SAME, "", ()))
     likely = []
     vehicle_ids = ids_by_type.get(Vehicle)
     if vehicle_ids:
@@ -187,14 +175,16 @@ def _targets(own_police, ids_by_type, types) -> dict:
         type_id = types[model].pk
         for pk, matches in found.items():
             for other, display in matches:
-                targets[(type_id, other)].append(((type_id, pk), LIKELY_SAME, display))
+                targets[(type_id, other)].append(
+                    ((type_id, pk), LIKELY_SAME, display, (type_id, other))
+                )
     return targets
 
 
 def _others(child, targets) -> tuple[dict, dict]:
-    """The other children's links to the target entities: (the child's entity, how, display,
-    other child id) -> whether every path rests on police-only intelligence; and the other
-    children by id. One query."""
+    """The other children's links to the target entities: (the child's entity, how, display and
+    key of a likely-same one, other child id) -> whether every path rests on police-only
+    intelligence; and the other children by id. One query."""
     condition = Q(pk__in=[])
     by_type = defaultdict(set)
     for type_id, entity_id in targets:
@@ -219,8 +209,8 @@ def _others(child, targets) -> tuple[dict, dict]:
     children = {}
     for link in links:
         children[link.child_id] = link.child
-        for own_key, how, display in targets[(link.entity_type_id, link.entity_id)]:
-            key = (own_key, how, display, link.child_id)
+        for own_key, how, display, matched in targets[(link.entity_type_id, link.entity_id)]:
+            key = (own_key, how, display, matched, link.child_id)
             found[key] = found.get(key, True) and link.police_only
     return found, children
 
@@ -238,11 +228,11 @@ def child_connections(child, user) -> list[Row]:
     own_police, ids_by_type = _own(child, model_of)
     if not own_police:
         return []
-    displays = _displays(types, ids_by_type)
+    displays = entity_displays(ids_by_type)
     found, children = _others(child, _targets(own_police, ids_by_type, types))
     rows = []
     masked = False
-    for (own_key, how, display, child_id), their_police_only in found.items():
+    for (own_key, how, display, matched, child_id), their_police_only in found.items():
         police_only = their_police_only or own_police[own_key]
         if police_only and view != FULL:
             masked = True
@@ -253,6 +243,7 @@ def child_connections(child, user) -> list[Row]:
                 entity_key=own_key,
                 entity_display=displays.get(own_key, ""),
                 matched_display=display,
+                matched_key=matched,
                 other_child=children[child_id],
                 how=how,
                 police_only=police_only,

@@ -1,3 +1,9 @@
-"""Routes for intelligence: hotspot (filled in by issue 8)."""
+"""Routes of the hotspots page: the locations and online handles named most in a period."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from intelligence import hotspot_views as views
+
+urlpatterns = [
+    path("hotspots/", views.hotspot_list, name="hotspots"),
+]

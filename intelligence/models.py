@@ -106,6 +106,8 @@ class Report(models.Model):
                 name="intelligence_new_reports",
             ),
             models.Index(fields=["submitted_by", "-submitted_at"], name="intelligence_submitted"),
+            # Hotspots: the reports seen or heard in a period (intelligence/hotspots.py).
+            models.Index(fields=["observed_from"], name="intelligence_observed"),
         ]
 
     def __str__(self) -> str:
@@ -364,6 +366,8 @@ class ChildLink(models.Model):
         indexes = [
             models.Index(fields=["entity_type", "entity_id"], name="child_link_entity"),
             models.Index(fields=["child"], name="child_link_child"),
+            # Hotspots: the links to one kind of entity made in a period (intelligence/hotspots.py).
+            models.Index(fields=["entity_type", "created_at"], name="child_link_type_created"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -28,6 +28,102 @@ def _area(label: str, *, required: bool = False, **kwargs) -> forms.CharField:
     )
 
 
+def add_entity_fields(form: forms.Form) -> list[tuple[str, list[str]]]:
+    """Add the rows that name entities (persons of concern, vehicles, phone numbers, online
+    handles and a location) to ``form``, and return their sections. The report form and the
+    links page of a case record (intelligence.source_forms) share them."""
+    sections = []
+    for n in range(1, ROWS + 1):
+        form.fields[f"person_{n}_name"] = _text("Name")
+        form.fields[f"person_{n}_aliases"] = _text(
+            "Other names, aliases or nicknames", help_text="Separate them with commas"
+        )
+        form.fields[f"person_{n}_age"] = _text("Approximate age", max_length=40)
+        form.fields[f"person_{n}_description"] = _area("Description")
+        sections.append(
+            (
+                f"Person of concern {n}",
+                [f"person_{n}_{part}" for part in ("name", "aliases", "age", "description")],
+            )
+        )
+    for n in range(1, ROWS + 1):
+        form.fields[f"vehicle_{n}_registration"] = _text(
+            "Registration", max_length=20, help_text="All of it or the part you know"
+        )
+        form.fields[f"vehicle_{n}_make"] = _text("Make", max_length=60)
+        form.fields[f"vehicle_{n}_model"] = _text("Model", max_length=60)
+        form.fields[f"vehicle_{n}_colour"] = _text("Colour", max_length=40)
+        sections.append(
+            (
+                f"Vehicle {n}",
+                [f"vehicle_{n}_{part}" for part in ("registration", "make", "model", "colour")],
+            )
+        )
+    phones = []
+    for n in range(1, ROWS + 1):
+        form.fields[f"phone_{n}"] = _text(f"Phone number {n}", max_length=40)
+        phones.append(f"phone_{n}")
+    sections.append(("Phone numbers", phones))
+    handles = []
+    for n in range(1, ROWS + 1):
+        form.fields[f"handle_{n}_platform"] = _text(
+            f"Online platform or app {n}", max_length=60, help_text="For example, Snapchat"
+        )
+        form.fields[f"handle_{n}_handle"] = _text(f"Username or profile link {n}", max_length=300)
+        handles += [f"handle_{n}_platform", f"handle_{n}_handle"]
+    sections.append(("Online platforms and usernames", handles))
+    form.fields["location_premises"] = _text("Premises name")
+    form.fields["location_kind"] = forms.ChoiceField(
+        label="Type of place", choices=Location.Kind.choices, initial=Location.Kind.OTHER
+    )
+    form.fields["location_address"] = _text("Address", max_length=300)
+    form.fields["location_postcode"] = _text("Postcode", max_length=12)
+    sections.append(
+        (
+            "A location",
+            ["location_premises", "location_kind", "location_address", "location_postcode"],
+        )
+    )
+    return sections
+
+
+def entity_rows(data: dict) -> dict:
+    """The entity rows of a cleaned form (``add_entity_fields``), as
+    intelligence.services.entities_record takes them."""
+    rows = range(1, ROWS + 1)
+    return {
+        "people": [
+            {
+                "name": data[f"person_{n}_name"],
+                "aliases": [a for a in data[f"person_{n}_aliases"].split(",") if a.strip()],
+                "approximate_age": data[f"person_{n}_age"],
+                "description": data[f"person_{n}_description"],
+            }
+            for n in rows
+        ],
+        "vehicles": [
+            {
+                part: data[f"vehicle_{n}_{part}"]
+                for part in ("registration", "make", "model", "colour")
+            }
+            for n in rows
+        ],
+        "phones": [data[f"phone_{n}"] for n in rows],
+        "handles": [
+            {"platform": data[f"handle_{n}_platform"], "handle": data[f"handle_{n}_handle"]}
+            for n in rows
+        ],
+        "locations": [
+            {
+                "premises": data["location_premises"],
+                "kind": data["location_kind"],
+                "address": data["location_address"],
+                "postcode": data["location_postcode"],
+            }
+        ],
+    }
+
+
 class ReportForm(SectionedFormMixin, forms.Form):
     observed_from = GovukDateField(
         label="Date seen or heard",
@@ -69,59 +165,7 @@ class ReportForm(SectionedFormMixin, forms.Form):
             ("When and where", ["observed_from", "observed_time", "place", "pattern"]),
             ("What was seen", ["what_happened", "children_mentioned", "child_named"]),
         ]
-        for n in range(1, ROWS + 1):
-            self.fields[f"person_{n}_name"] = _text("Name")
-            self.fields[f"person_{n}_aliases"] = _text(
-                "Other names, aliases or nicknames", help_text="Separate them with commas"
-            )
-            self.fields[f"person_{n}_age"] = _text("Approximate age", max_length=40)
-            self.fields[f"person_{n}_description"] = _area("Description")
-            sections.append(
-                (
-                    f"Person of concern {n}",
-                    [f"person_{n}_{part}" for part in ("name", "aliases", "age", "description")],
-                )
-            )
-        for n in range(1, ROWS + 1):
-            self.fields[f"vehicle_{n}_registration"] = _text(
-                "Registration", max_length=20, help_text="All of it or the part you know"
-            )
-            self.fields[f"vehicle_{n}_make"] = _text("Make", max_length=60)
-            self.fields[f"vehicle_{n}_model"] = _text("Model", max_length=60)
-            self.fields[f"vehicle_{n}_colour"] = _text("Colour", max_length=40)
-            sections.append(
-                (
-                    f"Vehicle {n}",
-                    [f"vehicle_{n}_{part}" for part in ("registration", "make", "model", "colour")],
-                )
-            )
-        phones = []
-        for n in range(1, ROWS + 1):
-            self.fields[f"phone_{n}"] = _text(f"Phone number {n}", max_length=40)
-            phones.append(f"phone_{n}")
-        sections.append(("Phone numbers", phones))
-        handles = []
-        for n in range(1, ROWS + 1):
-            self.fields[f"handle_{n}_platform"] = _text(
-                f"Online platform or app {n}", max_length=60, help_text="For example, Snapchat"
-            )
-            self.fields[f"handle_{n}_handle"] = _text(
-                f"Username or profile link {n}", max_length=300
-            )
-            handles += [f"handle_{n}_platform", f"handle_{n}_handle"]
-        sections.append(("Online platforms and usernames", handles))
-        self.fields["location_premises"] = _text("Premises name")
-        self.fields["location_kind"] = forms.ChoiceField(
-            label="Type of place", choices=Location.Kind.choices, initial=Location.Kind.OTHER
-        )
-        self.fields["location_address"] = _text("Address", max_length=300)
-        self.fields["location_postcode"] = _text("Postcode", max_length=12)
-        sections.append(
-            (
-                "A location",
-                ["location_premises", "location_kind", "location_address", "location_postcode"],
-            )
-        )
+        sections += add_entity_fields(self)
         sections.append(
             ("How you know it", ["provenance", "first_hand", "who_else_knows", "risk_to_source"])
         )
@@ -137,7 +181,6 @@ class ReportForm(SectionedFormMixin, forms.Form):
     def service_fields(self) -> dict:
         """The cleaned form as intelligence.services.report_submit takes it."""
         data = self.cleaned_data
-        rows = range(1, ROWS + 1)
         return {
             "observed_from": self.observed_at(),
             "place": data["place"],
@@ -148,33 +191,5 @@ class ReportForm(SectionedFormMixin, forms.Form):
             "first_hand": data["first_hand"],
             "who_else_knows": data["who_else_knows"],
             "risk_to_source": data["risk_to_source"],
-            "people": [
-                {
-                    "name": data[f"person_{n}_name"],
-                    "aliases": [a for a in data[f"person_{n}_aliases"].split(",") if a.strip()],
-                    "approximate_age": data[f"person_{n}_age"],
-                    "description": data[f"person_{n}_description"],
-                }
-                for n in rows
-            ],
-            "vehicles": [
-                {
-                    part: data[f"vehicle_{n}_{part}"]
-                    for part in ("registration", "make", "model", "colour")
-                }
-                for n in rows
-            ],
-            "phones": [data[f"phone_{n}"] for n in rows],
-            "handles": [
-                {"platform": data[f"handle_{n}_platform"], "handle": data[f"handle_{n}_handle"]}
-                for n in rows
-            ],
-            "locations": [
-                {
-                    "premises": data["location_premises"],
-                    "kind": data["location_kind"],
-                    "address": data["location_address"],
-                    "postcode": data["location_postcode"],
-                }
-            ],
+            **entity_rows(data),
         }

@@ -68,7 +68,7 @@ def report_submitted(request, pk):
     context = {
         "report": report,
         "child_named": request.GET.get("child") == NAMED,
-        "referral_start": reverse("referrals:referral-start"),
+        "referral_start": f"{reverse('referrals:referral-start')}?intelligence={report.pk}",
     }
     return render(request, "intelligence/report_submitted.html", context)
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from intelligence import linking
+from intelligence import entity_links, linking
 from intelligence.models import Location, Mention, Report
 
 FUTURE = "The time seen must be now or in the past"
@@ -90,15 +90,26 @@ def report_submit(
         who_else_knows=who_else_knows.strip(),
         risk_to_source=risk_to_source.strip(),
     )
-    entities = [
+    entities = entities_record(
+        people=people, vehicles=vehicles, phones=phones, handles=handles, locations=locations
+    )
+    mentions_record(report, entities, police_only=True)
+    # The entities one report names are linked to one another, police-only as its mentions are.
+    entity_links.entities_link_together(entities=entities, source=report, by=by, police_only=True)
+    return report
+
+
+def entities_record(*, people=(), vehicles=(), phones=(), handles=(), locations=()) -> list:
+    """The entities the rows name (as ``report_submit`` takes them), each recorded under its
+    normalised key (intelligence.linking); rows with nothing in them are skipped. Shared with
+    the links of a case record (intelligence.source_links)."""
+    return [
         *_people(people),
         *_vehicles(vehicles),
         *(linking.phone_record(number=n) for n in phones if (n or "").strip()),
         *_handles(handles),
         *_locations(locations),
     ]
-    _mention(report, entities)
-    return report
 
 
 def _people(rows):
@@ -147,9 +158,10 @@ def _locations(rows):
     ]
 
 
-def _mention(report: Report, entities) -> None:
-    """One mention per entity named (an entity named twice in a report is mentioned once)."""
-    source_type = ContentType.objects.get_for_model(Report)
+def mentions_record(source, entities, *, police_only: bool) -> None:
+    """One mention per entity named by ``source`` (a report, or a case record): an entity named
+    twice, or named again later by the same record, is mentioned once."""
+    source_type = ContentType.objects.get_for_model(source)
     seen = set()
     mentions = []
     for entity in entities:
@@ -162,8 +174,8 @@ def _mention(report: Report, entities) -> None:
                 entity_type=entity_type,
                 entity_id=entity.pk,
                 source_type=source_type,
-                source_id=str(report.pk),
-                police_only=True,
+                source_id=str(source.pk),
+                police_only=police_only,
             )
         )
-    Mention.objects.bulk_create(mentions)
+    Mention.objects.bulk_create(mentions, ignore_conflicts=True)

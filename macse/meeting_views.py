@@ -16,6 +16,7 @@ from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.services import record_denial, record_view
 from cse_framework.forms import add_service_errors
 from cse_framework.pagination import CountedPaginator
+from intelligence import source_links
 from macse import document_selectors, policy, selectors, services
 from macse.meeting_forms import (
     AgendaBuildForm,
@@ -447,6 +448,7 @@ def _item_page(request, item: AgendaItem, **bound):
             .only("pk")
             .first()
         )
+        context["source_links"] = source_links.page_link(user, item)
         if is_open and _asked(user, item):
             told = {None: None, True: "yes", False: "no"}[item.parents_told]
             context["parents_form"] = ParentsForm(

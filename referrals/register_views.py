@@ -12,6 +12,7 @@ from cse_framework import access
 from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
+from intelligence import source_links
 from referrals import matching, policy, register, selectors
 from referrals.forms import DETAIL_FORMS, ChildForm, ChildSearchForm, MergeForm
 from referrals.models import Child
@@ -70,6 +71,7 @@ def child_detail(request, pk):
         "can_change": access.check(request.user, access.CHANGE, child),
         "can_merge": access.check(request.user, policy.MERGE, child),
         "detail_forms": {key: title for key, (_, title) in DETAIL_FORMS.items()},
+        "connections_url": source_links.connections_url(request.user, child),
     }
     return render(request, "referrals/child_detail.html", context)
 

@@ -13,6 +13,7 @@ from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
 from cse_framework.pdf import render_pdf
+from intelligence import referral_links, source_links
 from referrals import policy, rules, services
 from referrals.forms import (
     PERSON_FIELDS,
@@ -56,9 +57,10 @@ def referral_start(request):
     access.require_roles(request.user, policy.LANDING_ROLES)
     form_class = _referral_form_class(request)
     user = request.user
-    initial = {}
+    report = _intelligence_report(request)
+    initial = referral_links.referral_initial(report) if report else {}
     if form_class is ReferralForm:
-        initial = {
+        initial |= {
             "referrer_name": user.full_name,
             "referrer_job_title": user.job_title,
             "referrer_phone": user.phone,
@@ -67,6 +69,8 @@ def referral_start(request):
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
+        if report is not None:
+            fields["intelligence_report"] = report
         extra = {}
         if form_class is TakenReferralForm:
             extra = {
@@ -79,8 +83,20 @@ def referral_start(request):
             add_service_errors(form, error)
         else:
             return redirect("referrals:checklist", pk=referral.pk)
-    context = {"form": form, "taken": form_class is TakenReferralForm}
+    context = {"form": form, "taken": form_class is TakenReferralForm, "intelligence": report}
     return render(request, "referrals/referral_start.html", context)
+
+
+def _intelligence_report(request):
+    """The intelligence a referral is started from (``?intelligence=<id>``, from the intelligence
+    form's confirmation): the user's own report, or any for police-only users; else a 404."""
+    pk = request.GET.get("intelligence")
+    if pk is None:
+        return None
+    report = referral_links.report_for_referral(request.user, pk) if pk.isdigit() else None
+    if report is None:
+        raise Http404
+    return report
 
 
 def _own_draft(request, pk) -> Referral:
@@ -229,6 +245,8 @@ def referral_detail(request, pk):
         "is_own_draft": access.check(user, access.CHANGE, referral),
         "can_record_discussion": referral.decision == Referral.Decision.STRATEGY_DISCUSSION
         and access.has_role(user, TRIAGE_ROLES),
+        # What the CSE1 names, recorded as people, places, vehicles and handles (MASH).
+        "source_links": source_links.page_link(user, referral) if is_mash else None,
     }
     return render(request, "referrals/referral_detail.html", context)
 

@@ -125,6 +125,8 @@ def _summary_queryset() -> QuerySet:
 def _summary_base() -> QuerySet:
     """Built once: building it cost as much as a small query (it is only SQL, read afresh by
     each copy)."""
+    from intelligence.source_links import linked_count
+
     unshown = [
         f"child__{field.attname}"
         for field in Child._meta.concrete_fields
@@ -142,6 +144,8 @@ def _summary_base() -> QuerySet:
             # What next_review reads: the child's open review clock, and any open CSE2 clock.
             review_clock_due=_clock_due((Kind.CSE2_REVIEW,)),
             cse2_clock_due=_clock_due(CSE2_CLOCKS),
+            # How many people, places, vehicles and handles the CSE2 names (intelligence).
+            links_named=linked_count(Assessment),
         )
     )
 

@@ -16,6 +16,7 @@ from cse_framework.audit import services as audit
 from cse_framework.audit.models import AccessEvent
 from cse_framework.forms import add_service_errors
 from cse_framework.pdf import render_pdf
+from intelligence import source_links
 from referrals.models import Child
 from shield import assessment_selectors as selectors
 from shield import policy, services
@@ -191,6 +192,10 @@ def assessment_detail(request, pk):
     assessment = selectors.summary_assessment(request=request, pk=pk)
     audit.record_view(request, [assessment])
     context = selectors.summary(assessment, user=request.user)
+    context["source_links"] = source_links.page_link(
+        request.user, assessment, count=assessment.links_named
+    )
+    context["connections_url"] = source_links.connections_url(request.user, assessment.child)
     return render(request, "shield/assessment_detail.html", context)
 
 

@@ -17,6 +17,7 @@ from cse_framework.audit.services import record, record_view, record_view_rows
 from cse_framework.forms import add_service_errors
 from cse_framework.pagination import CountedPaginator
 from cse_framework.pdf import render_pdf
+from intelligence import source_links
 from shield import casework_selectors as selectors
 from shield import chronology, event_services, policy, services
 from shield.casework_forms import AllocateForm, CaseNoteForm, ChronologyFilterForm
@@ -211,6 +212,7 @@ def case_detail(request, pk):
         "can_assess": access.has_role(user, policy.ASSESS_ROLES),
         "can_record_events": event_services.may_record(user),
         "can_flag": bool(event_services.flag_kinds_for(user)),
+        "connections_url": source_links.connections_url(user, case.child),
         "now": timezone.now(),
     }
     return render(request, "shield/case_detail.html", context)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cse_framework import access
 from cse_framework.audit.services import record_view
 from cse_framework.forms import add_service_errors
+from intelligence import source_links
 from referrals.indicators import INDICATORS
 from referrals.models import Referral
 from shield.event_selectors import current_flags
@@ -109,6 +110,7 @@ def _detail_context(request, record) -> dict:
         "flags": current_flags(record.child_id),
         "can_sign_off": not record.signed_off and services.can_sign_off(request.user, record),
         "can_amend": record.held_at is not None and policy.can_amend(request.user, record),
+        "source_links": source_links.page_link(request.user, record),
     }
 
 

@@ -58,6 +58,22 @@ def record(request, action: str, obj: models.Model, **extra) -> AccessEvent:
     return _save(_event(request, action, obj, child_id_of(obj), **extra))
 
 
+def record_by(*, user, action: str, obj: models.Model, **extra) -> AccessEvent:
+    """``record`` for a service that acts for ``user`` outside any view (a report sent on to a
+    mailbox): no address is known; the request id, if any, ties it to the request."""
+    return _save(
+        AccessEvent(
+            user=user,
+            action=action,
+            object_type=_object_type(obj),
+            object_id=str(obj.pk),
+            child_id=child_id_of(obj),
+            request_id=current_request_id(),
+            **extra,
+        )
+    )
+
+
 def record_view(
     request,
     objects: Iterable[models.Model],

@@ -85,3 +85,31 @@ def test_confirming_the_child_links_it_to_everything_the_intelligence_named(teac
     (alert,) = LinkAlert.objects.filter(first_child__in=[other, referral.child])
     assert {alert.first_child_id, alert.second_child_id} == {other.pk, referral.child_id}
     assert not alert.police_only
+
+
+def test_the_intelligence_confirmation_starts_a_referral_that_carries_it(client_for):
+    """The confirmation's button starts the CSE1 with what the intelligence named; the referral
+    saved carries the intelligence. Someone else's intelligence cannot be carried (404)."""
+    from django.urls import reverse
+
+    from referrals.models import Referral
+    from tests.referrals.test_referral_views import START
+
+    client = client_for(RoleCode.REFERRER)
+    report = _report(client.user)
+    confirmation = client.get(
+        reverse("intelligence:report-submitted", kwargs={"pk": report.pk}) + "?child=named"
+    ).content.decode()
+    start = f"{reverse('referrals:referral-start')}?intelligence={report.pk}"
+    assert f'href="{start}"' in confirmation
+    page = client.get(start).content.decode()
+    assert f"This referral carries intelligence {report.reference}" in page
+    assert "XR15 KQZ Grey Vauxhall" in page and "Corvin Maltby" in page
+    client.post(start, {**START, "known_vehicles": "XR15 KQZ Grey Vauxhall"})
+    assert Referral.objects.get().intelligence_report == report
+
+    stranger = client_for(RoleCode.REFERRER)
+    assert stranger.get(start).status_code == 404
+    assert stranger.post(start, START).status_code == 404
+    assert stranger.get(f"{reverse('referrals:referral-start')}?intelligence=x").status_code == 404
+    assert Referral.objects.count() == 1

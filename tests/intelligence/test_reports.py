@@ -130,7 +130,8 @@ def test_a_named_child_prompts_a_referral_with_the_reference(teacher):
     page = response.content.decode()
     assert report.reference == f"INT-{report.pk:06d}" and report.reference in page
     assert "a referral is needed" in page
-    assert f'href="{reverse("referrals:referral-start")}"' in page
+    start = f"{reverse('referrals:referral-start')}?intelligence={report.pk}"
+    assert f'href="{start}"' in page  # the referral carries the intelligence
     # Without the box ticked there is no prompt.
     page = teacher.post(NEW, _form(), follow=True).content.decode()
     assert "a referral is needed" not in page

@@ -484,7 +484,9 @@ def _summary_queries(client, assessment) -> int:
     return len(queries)
 
 
-SUMMARY_QUERIES = 14  # with the scheme's categories and bands read (once per process)
+# With the scheme's categories and bands read (once per process). One of them asks whether the
+# Shield worker holds the child, to show "Connections to other children" (intelligence).
+SUMMARY_QUERIES = 15
 
 
 def test_the_summary_page_runs_a_fixed_number_of_queries(case, worker, django_assert_num_queries):
