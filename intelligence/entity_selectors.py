@@ -154,20 +154,9 @@ def search(text: str, *, kind: str | None = None):
     return union.order_by("display", "type_id", "pk")
 
 
-@dataclass(frozen=True)
-class Found:
-    """One row of a search: an entity by its kind and id."""
-
-    type_id: int
-    pk: int
-    display: str
-    valid: bool
-    problem: str
-    note: str = ""  # why it is offered ("likely the same", "viewed recently")
-
-    @property
-    def model(self):
-        return entity_kinds.model_of_type()[self.type_id]
+class _Named:
+    """What a row naming an entity (its ``model`` and ``pk``) offers a page: the kind in words,
+    its reference and its page."""
 
     @property
     def kind(self) -> str:
@@ -180,6 +169,22 @@ class Found:
     @property
     def url(self) -> str:
         return entity_kinds.url(self.model, self.pk)
+
+
+@dataclass(frozen=True)
+class Found(_Named):
+    """One row of a search: an entity by its kind and id."""
+
+    type_id: int
+    pk: int
+    display: str
+    valid: bool
+    problem: str
+    note: str = ""  # why it is offered ("likely the same", "viewed recently")
+
+    @property
+    def model(self):
+        return entity_kinds.model_of_type()[self.type_id]
 
 
 # --- Who sees what of an entity ---------------------------------------------------------------
@@ -250,7 +255,7 @@ def entity_get(kind: str, pk: int):
 
 
 @dataclass(frozen=True)
-class Other:
+class Other(_Named):
     """Another entity: linked to this one (``how``: the relations) or likely the same."""
 
     model: type
@@ -259,18 +264,6 @@ class Other:
     how: str
     police_only: bool = False
     likely: bool = False
-
-    @property
-    def kind(self) -> str:
-        return entity_kinds.words(self.model)
-
-    @property
-    def ref(self) -> str:
-        return entity_kinds.ref(self.model, self.pk)
-
-    @property
-    def url(self) -> str:
-        return entity_kinds.url(self.model, self.pk)
 
 
 @dataclass(frozen=True)

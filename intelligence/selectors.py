@@ -38,9 +38,15 @@ def entities_of(report: Report) -> list[tuple[str, object]]:
     then one query per kind named (and the aliases of people)."""
     mentions = Mention.objects.filter(
         source_type=ContentType.objects.get_for_model(Report), source_id=str(report.pk)
-    ).values_list("entity_type_id", "entity_id")
+    )
+    return entities_named(mentions.values_list("entity_type_id", "entity_id"))
+
+
+def entities_named(pairs) -> list[tuple[str, object]]:
+    """The entities of (content type id, entity id) ``pairs``, each with the name of its kind,
+    people first: one query per kind named (and the aliases of people)."""
     by_type: dict[int, list[int]] = {}
-    for type_id, entity_id in mentions:
+    for type_id, entity_id in pairs:
         by_type.setdefault(type_id, []).append(entity_id)
     found = []
     for model in ENTITY_MODELS:

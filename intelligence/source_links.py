@@ -26,10 +26,9 @@ from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 
 from cse_framework import access
-from intelligence import connections, normalise, services
+from intelligence import connections, normalise, selectors, services
 from intelligence.alerts import child_link_and_alert
-from intelligence.models import ENTITY_MODELS, ChildLink, Person, Vehicle
-from intelligence.selectors import KIND_LABELS
+from intelligence.models import ChildLink, Person, Vehicle
 
 NOTHING = "Enter at least one person, vehicle, phone number, online handle or place"
 NO_CHILD = "This record is not about a confirmed child, so nothing can be linked to one"
@@ -179,18 +178,7 @@ def linked(record) -> list[tuple[str, models.Model]]:
     """The entities ``record`` has linked to its child (from this page, or the vehicles of a
     CSE1 linked when MASH confirmed the child), each with the name of its kind, people first:
     the links, then one query per kind linked."""
-    by_type: dict[int, list[int]] = {}
-    for type_id, entity_id in _links_of(record).values_list("entity_type_id", "entity_id"):
-        by_type.setdefault(type_id, []).append(entity_id)
-    found = []
-    for model in ENTITY_MODELS:
-        ids = by_type.get(ContentType.objects.get_for_model(model).pk)
-        if ids:
-            rows = model.objects.filter(pk__in=ids).order_by("pk")
-            if model is Person:
-                rows = rows.prefetch_related("aliases")
-            found.extend((KIND_LABELS[model], row) for row in rows)
-    return found
+    return selectors.entities_named(_links_of(record).values_list("entity_type_id", "entity_id"))
 
 
 def linked_count(model: type[models.Model]) -> Subquery:
