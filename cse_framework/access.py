@@ -14,7 +14,7 @@ answers exactly like a missing one (404); 403 is only for role-restricted pages 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -83,12 +83,19 @@ def get_object_or_404(request, queryset: models.QuerySet, **lookup) -> models.Mo
     if obj is None:
         hidden = queryset.model._default_manager.filter(**lookup).first()
         if hidden is not None:
-            from cse_framework.audit import services as audit
-
-            audit.record_denial(request, hidden)
-            request.audited_denial = True
+            deny(request, hidden)
         raise Http404
     return obj
+
+
+def deny(request, obj: models.Model) -> NoReturn:
+    """Refuse ``obj`` as if it did not exist (a 404), writing the denial to the audit log (once:
+    the middleware does not log the 404 again)."""
+    from cse_framework.audit import services as audit
+
+    audit.record_denial(request, obj)
+    request.audited_denial = True
+    raise Http404
 
 
 def require_roles(user, roles: frozenset[str]) -> None:

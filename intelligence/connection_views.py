@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from cse_framework.audit.services import record_denial, record_view
+from cse_framework import access
+from cse_framework.audit.services import record_view
 from intelligence import connections, network
 from referrals.models import Child
 
@@ -46,9 +47,7 @@ def child_connections(request, pk):
         raise Http404
     view = connections.view_of(request.user, child)
     if view is None:
-        record_denial(request, child)
-        request.audited_denial = True
-        raise Http404
+        access.deny(request, child)
     rows = connections.child_connections(child, request.user)
     shown = {row.other_child.pk: row.other_child for row in rows if row.other_child is not None}
     record_view(request, [child, *shown.values()])

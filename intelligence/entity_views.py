@@ -19,8 +19,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cse_framework import access
 from cse_framework.audit.models import AccessEvent
-from cse_framework.audit.services import record, record_denial, record_view
+from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
 from cse_framework.pagination import CountedPaginator
 from intelligence import entity_kinds, entity_links, entity_selectors, network, policy
@@ -63,9 +64,7 @@ def _entity_for_page(request, kind, pk):
         raise Http404
     view = entity_selectors.view_of(request.user, entity)
     if view is None:
-        record_denial(request, entity)
-        request.audited_denial = True
-        raise Http404
+        access.deny(request, entity)
     return entity, view
 
 
@@ -159,9 +158,7 @@ def entity_link(request, kind, pk):
     if entity is None:
         raise Http404
     if not policy.sees_police_only(request.user):
-        record_denial(request, entity)
-        request.audited_denial = True
-        raise Http404
+        access.deny(request, entity)
     offered = entity_selectors.link_offers(entity, request.user)
     form = LinkForm(request.POST if request.method == "POST" else None, offered=offered)
     if request.method == "POST" and form.is_valid():

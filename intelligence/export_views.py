@@ -10,14 +10,13 @@ the access log as a print."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cse_framework import access
 from cse_framework.audit.models import AccessEvent
-from cse_framework.audit.services import record, record_denial, record_view
+from cse_framework.audit.services import record, record_view
 from cse_framework.pdf import render_pdf
 from intelligence import export_services, policy, selectors
 from intelligence.models import Report
@@ -32,9 +31,7 @@ def _report(request, pk) -> Report:
 def report_send(request, pk):
     report = _report(request, pk)
     if not export_services.may_send(request.user, report):
-        record_denial(request, report)
-        request.audited_denial = True
-        raise Http404
+        access.deny(request, report)
     mailbox = settings.POLICE_INTELLIGENCE_MAILBOX
     if request.method == "POST":
         export_services.report_export(report=report, by=request.user)
@@ -54,9 +51,7 @@ def report_pdf(request, pk):
     report = _report(request, pk)
     view = policy.view_of(request.user, report)
     if view is None:  # the scope and view_of agree; this is the deny-by-default backstop
-        record_denial(request, report)
-        request.audited_denial = True
-        raise Http404
+        access.deny(request, report)
     record(request, AccessEvent.Action.PRINT, report)
     context = {
         "report": report,

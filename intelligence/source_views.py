@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cse_framework import access
-from cse_framework.audit.services import record_denial, record_view
+from cse_framework.audit.services import record_view
 from cse_framework.forms import add_service_errors
 from intelligence import source_links
 from intelligence.source_forms import SourceLinksForm
@@ -29,9 +29,7 @@ def _record(request, source: str, pk: str):
         raise Http404 from error
     record = access.get_object_or_404(request, model.objects.select_related(*kind.related), pk=key)
     if not source_links.may_record(request.user, record):
-        record_denial(request, record)
-        request.audited_denial = True
-        raise Http404
+        access.deny(request, record)
     return kind, record
 
 

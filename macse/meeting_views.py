@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cse_framework import access
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.audit.services import record_denial, record_view
+from cse_framework.audit.services import record_view
 from cse_framework.forms import add_service_errors
 from cse_framework.pagination import CountedPaginator
 from intelligence import source_links
@@ -410,9 +410,7 @@ def _item(request, pk, *, shown: bool = True) -> AgendaItem:
     )
     item = access.get_object_or_404(request, items, pk=pk)
     if shown and item.police_only and not policy.sees_police_only(request.user):
-        record_denial(request, item)
-        request.audited_denial = True
-        raise Http404
+        access.deny(request, item)
     return item
 
 
