@@ -6,7 +6,7 @@ class IntelligenceConfig(AppConfig):
     verbose_name = "Intelligence"
 
     def ready(self) -> None:
-        from intelligence import lookups  # noqa: F401 - registers key__like on Vehicle.key
+        from intelligence import checks, lookups  # noqa: F401 - register the checks and key__like
         from intelligence.policy import register_policies
 
         register_policies()

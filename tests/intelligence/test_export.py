@@ -239,3 +239,12 @@ def test_a_partner_downloads_only_the_sanitised_version_once_shared(teacher, cli
     for hidden in (WHAT, PLACE, PLATE, CHILDREN, "1B P", "MP/INT/0417"):
         assert hidden not in text, hidden
     assert AccessEvent.objects.filter(action=AccessEvent.Action.PRINT, user=partner.user).exists()
+
+
+@pytest.mark.parametrize(("mailbox", "errors"), [("not a mailbox", 1), ("intel@police.example", 0)])
+def test_a_mailbox_that_is_not_an_address_stops_the_service_starting(settings, mailbox, errors):
+    from django.core import checks
+
+    settings.POLICE_INTELLIGENCE_MAILBOX = mailbox
+    found = [m for m in checks.run_checks() if m.id == "intelligence.E001"]
+    assert len(found) == errors
