@@ -98,11 +98,12 @@ class AuditedReadMixin:
         return page
 
 
-def field_errors(error: DjangoValidationError) -> dict:
+def field_errors(error: DjangoValidationError, field: str = "non_field_errors") -> dict:
     """A service's ValidationError as DRF's field-level 400: each field's messages, and what
-    concerns no one field under ``non_field_errors``."""
+    concerns no one field under ``non_field_errors`` (a message that names no field goes under
+    ``field``, when the caller knows which field it is about)."""
     if not hasattr(error, "error_dict"):
-        return {"non_field_errors": error.messages}
+        return {field: error.messages}
     return {
         "non_field_errors" if field == NON_FIELD_ERRORS else field: messages
         for field, messages in error.message_dict.items()

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from cse_framework import access
 from cse_framework.accounts.models import Agency, User
-from cse_framework.api import AuditedReadMixin, conflict
+from cse_framework.api import AuditedReadMixin, conflict, field_errors
 from cse_framework.audit import services as audit
 from referrals.models import Child
 from shield import policy, services
@@ -316,12 +316,6 @@ class Conflict(serializers.Serializer):
     version = serializers.IntegerField(help_text="The version stored now")
 
 
-def _errors(error: DjangoValidationError, field: str = "non_field_errors") -> dict:
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {field: error.messages}
-
-
 def _scores(assessment: Assessment, rows: list[dict]) -> dict[int, tuple[int | None, str]]:
     """The scores as the service takes them, by category number; a number the assessment's
     scheme does not have, or given twice, is a field error."""
@@ -466,7 +460,7 @@ class AssessmentViewSet(
                 corrects=corrects,
             )
         except DjangoValidationError as error:
-            raise serializers.ValidationError(_errors(error, "corrects")) from error
+            raise serializers.ValidationError(field_errors(error, "corrects")) from error
         return self._output(draft, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -526,7 +520,7 @@ class AssessmentViewSet(
         except DjangoValidationError as error:
             if error.messages == [REFUSED]:  # completed by someone else meanwhile
                 return conflict(REFUSED, assessment)
-            raise serializers.ValidationError(_errors(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         return self._output(saved)
 
     @extend_schema(
@@ -554,5 +548,5 @@ class AssessmentViewSet(
         except services.StaleError:
             return conflict(STALE, assessment)
         except DjangoValidationError as error:
-            raise serializers.ValidationError(_errors(error)) from error
+            raise serializers.ValidationError(field_errors(error)) from error
         return self._output(done)
