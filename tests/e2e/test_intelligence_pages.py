@@ -4,7 +4,6 @@ child's connections (the network drawing and its table); and the same alert seen
 team manager when it rests on police-only intelligence ("Possible link - contact police").
 Every person, plate and handle is invented."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -12,9 +11,9 @@ from playwright.sync_api import Page, expect
 
 from cse_framework.accounts.roles import RoleCode
 from intelligence import alerts, linking
-from intelligence.models import Report
 from tests.e2e.conftest import assert_accessible, make_user, sign_in
 from tests.factories.accounts import UserFactory
+from tests.factories.intelligence import make_report
 from tests.factories.referrals import ChildFactory
 
 pytestmark = [
@@ -23,18 +22,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
-SEEN = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
-
-
-def _report(by, **fields):
-    return Report.objects.create(
-        submitted_by=by,
-        observed_from=SEEN,
-        what_happened="A grey hatchback waits by the school gates at home time.",
-        provenance=Report.Provenance.SAW,
-        **fields,
-    )
-
 
 def _linked(*, police_only: bool):
     teacher = UserFactory(roles=[RoleCode.REFERRER])
@@ -42,10 +29,10 @@ def _linked(*, police_only: bool):
     first = ChildFactory(given_names="Wrenna", family_name="Ashcombe")
     second = ChildFactory(given_names="Lowen", family_name="Penhallow")
     alerts.child_link_and_alert(
-        child=first, entity=car, source=_report(teacher), by=teacher, police_only=police_only
+        child=first, entity=car, source=make_report(teacher), by=teacher, police_only=police_only
     )
     _, raised = alerts.child_link_and_alert(
-        child=second, entity=car, source=_report(teacher), by=teacher
+        child=second, entity=car, source=make_report(teacher), by=teacher
     )
     return raised[0], first
 

@@ -4,8 +4,6 @@ service managers the children and the entity unless the link rests on police-onl
 (then only "possible link - contact police"), everyone else 404; links from referrals' vehicles.
 All names and plates are fictional."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
@@ -13,14 +11,13 @@ from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.models import AccessEvent
 from cse_framework.notices.models import Notice, NoticeRecipient
 from intelligence import alerts, linking
-from intelligence.models import LinkAlert, Report, Vehicle
+from intelligence.models import LinkAlert, Vehicle
 from intelligence.referral_links import link_referral, registrations_in
 from tests.factories.accounts import UserFactory
+from tests.factories.intelligence import make_report
 from tests.factories.referrals import ChildFactory, make_decided
 
 pytestmark = pytest.mark.django_db
-
-SEEN = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -38,23 +35,14 @@ def manager():
     return UserFactory(roles=[RoleCode.SHIELD_TEAM_MANAGER])
 
 
-def _report(by):
-    return Report.objects.create(
-        submitted_by=by,
-        observed_from=SEEN,
-        what_happened="A grey car waits at the school gates at home time.",
-        provenance=Report.Provenance.SAW,
-    )
-
-
 def _linked(teacher, *, police_only=False):
     handle = linking.handle_record(platform="snapchat", handle="@quill.fen_77")
     first, second = ChildFactory(), ChildFactory()
     alerts.child_link_and_alert(
-        child=first, entity=handle, source=_report(teacher), by=teacher, police_only=police_only
+        child=first, entity=handle, source=make_report(teacher), by=teacher, police_only=police_only
     )
     _, raised = alerts.child_link_and_alert(
-        child=second, entity=handle, source=_report(teacher), by=teacher
+        child=second, entity=handle, source=make_report(teacher), by=teacher
     )
     return raised[0], first, second
 
@@ -66,7 +54,7 @@ def test_a_schools_car_and_a_referral_naming_it_raise_one_alert_told_by_referenc
     bystander = UserFactory(roles=[RoleCode.SHIELD_WORKER])
     car = linking.vehicle_record(registration="XR15 KQZ", colour="Grey")
     child_a = ChildFactory(given_names="Wrenna", family_name="Ashcombe")
-    alerts.child_link_and_alert(child=child_a, entity=car, source=_report(teacher), by=teacher)
+    alerts.child_link_and_alert(child=child_a, entity=car, source=make_report(teacher), by=teacher)
     assert not Notice.objects.exists()
 
     referral = make_decided(
@@ -104,9 +92,9 @@ def test_a_police_only_alert_tells_the_shield_manager_only_possible_link(teacher
 def test_linking_twice_raises_no_second_notice(teacher, officer):
     handle = linking.handle_record(platform="snapchat", handle="@quill.fen_77")
     first, second = ChildFactory(), ChildFactory()
-    report = _report(teacher)
-    alerts.child_link_and_alert(child=first, entity=handle, source=_report(teacher), by=teacher)
-    for source in (report, report, _report(teacher)):
+    report = make_report(teacher)
+    alerts.child_link_and_alert(child=first, entity=handle, source=make_report(teacher), by=teacher)
+    for source in (report, report, make_report(teacher)):
         alerts.child_link_and_alert(child=second, entity=handle, source=source, by=teacher)
     assert Notice.objects.count() == 1
 
@@ -114,7 +102,7 @@ def test_linking_twice_raises_no_second_notice(teacher, officer):
 def test_confirming_the_referrals_child_again_makes_no_second_alert(teacher, officer):
     mash = UserFactory(roles=[RoleCode.MASH_TEAM_MANAGER])
     car = linking.vehicle_record(registration="XR15 KQZ")
-    linking.child_link(child=ChildFactory(), entity=car, source=_report(teacher), by=teacher)
+    linking.child_link(child=ChildFactory(), entity=car, source=make_report(teacher), by=teacher)
     referral = make_decided(teacher, mash, known_vehicles="XR15 KQZ, and maybe XR15 K??")
 
     def counts():
@@ -190,10 +178,10 @@ def test_the_shield_worker_of_either_child_is_told_and_sees_it_as_the_team_does(
     case = make_case(second)
     stranger = make_case().worker
     alerts.child_link_and_alert(
-        child=first, entity=handle, source=_report(teacher), by=teacher, police_only=police_only
+        child=first, entity=handle, source=make_report(teacher), by=teacher, police_only=police_only
     )
     _, (alert,) = alerts.child_link_and_alert(
-        child=second, entity=handle, source=_report(teacher), by=teacher
+        child=second, entity=handle, source=make_report(teacher), by=teacher
     )
     told = NoticeRecipient.objects.filter(notice__reference=alerts.alert_reference(alert))
     assert told.filter(user=case.worker).count() == 1

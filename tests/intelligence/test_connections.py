@@ -4,8 +4,6 @@ managers and the child's Shield worker, nothing for other roles, a fixed number 
 the page: a table and an SVG network whose text alternative is the table, audited. All names,
 plates and handles are fictional (D15)."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,14 +13,12 @@ from cse_framework.accounts.roles import RoleCode
 from cse_framework.audit.models import AccessEvent
 from intelligence import connections, linking
 from intelligence.alerts import POSSIBLE_LINK
-from intelligence.models import Report
 from tests.factories.accounts import UserFactory
+from tests.factories.intelligence import make_report
 from tests.factories.referrals import ChildFactory
 from tests.factories.shield import make_case, shield_worker
 
 pytestmark = pytest.mark.django_db
-
-SEEN = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
 
 
 def _verified(*roles):
@@ -36,18 +32,9 @@ def teacher():
     return UserFactory(roles=[RoleCode.REFERRER])
 
 
-def _report(by):
-    return Report.objects.create(
-        submitted_by=by,
-        observed_from=SEEN,
-        what_happened="A grey car waits at the school gates at home time.",
-        provenance=Report.Provenance.SAW,
-    )
-
-
 def _link(child, entity, by, police_only=False):
     linking.child_link(
-        child=child, entity=entity, source=_report(by), by=by, police_only=police_only
+        child=child, entity=entity, source=make_report(by), by=by, police_only=police_only
     )
 
 

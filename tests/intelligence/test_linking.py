@@ -1,34 +1,21 @@
 """Entities recorded once under their normalised keys, and the "children linked" alerts that
 links to the same (or a likely-same) entity raise: once per new connection (issue 8, items 4-5)."""
 
-import datetime as dt
-
 import pytest
 
 from cse_framework.accounts.roles import RoleCode
 from intelligence import linking
-from intelligence.models import LinkAlert, Phone, Report, Vehicle
+from intelligence.models import LinkAlert, Phone, Vehicle
 from tests.factories.accounts import UserFactory
+from tests.factories.intelligence import make_report
 from tests.factories.referrals import ChildFactory
 
 pytestmark = pytest.mark.django_db
-
-SEEN = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def teacher():
     return UserFactory(roles=[RoleCode.REFERRER])
-
-
-def _report(by, **fields):
-    return Report.objects.create(
-        submitted_by=by,
-        observed_from=SEEN,
-        what_happened="A grey car waits at the school gates at home time.",
-        provenance=Report.Provenance.SAW,
-        **fields,
-    )
 
 
 def test_the_same_phone_or_plate_typed_differently_is_one_entity():
@@ -45,16 +32,17 @@ def test_the_same_phone_or_plate_typed_differently_is_one_entity():
 def test_two_children_linked_by_a_phone_raise_one_alert_once(teacher):
     phone = linking.phone_record(number="07700 900123")
     first, second = ChildFactory(), ChildFactory()
-    _, none = linking.child_link(child=first, entity=phone, source=_report(teacher), by=teacher)
+    _, none = linking.child_link(child=first, entity=phone, source=make_report(teacher), by=teacher)
     assert none == []
-    report = _report(teacher)
+    report = make_report(teacher)
     _, alerts = linking.child_link(child=second, entity=phone, source=report, by=teacher)
     assert len(alerts) == 1 and not alerts[0].likely and not alerts[0].police_only
     assert {alerts[0].first_child_id, alerts[0].second_child_id} == {first.pk, second.pk}
     # Linking again (the same record, or another naming the same phone) makes no second alert.
     assert linking.child_link(child=second, entity=phone, source=report, by=teacher)[1] == []
     assert (
-        linking.child_link(child=second, entity=phone, source=_report(teacher), by=teacher)[1] == []
+        linking.child_link(child=second, entity=phone, source=make_report(teacher), by=teacher)[1]
+        == []
     )
     assert LinkAlert.objects.count() == 1
 
@@ -66,11 +54,11 @@ def test_a_partial_plate_links_to_the_full_plate_it_may_be(teacher, partial_firs
     other = linking.vehicle_record(registration="AB13 CDE")
     near, far, seen = ChildFactory(), ChildFactory(), ChildFactory()
     order = [(near, partial), (seen, full)] if partial_first else [(seen, full), (near, partial)]
-    linking.child_link(child=far, entity=other, source=_report(teacher), by=teacher)
+    linking.child_link(child=far, entity=other, source=make_report(teacher), by=teacher)
     alerts = []
     for child, vehicle in order:
         alerts += linking.child_link(
-            child=child, entity=vehicle, source=_report(teacher), by=teacher
+            child=child, entity=vehicle, source=make_report(teacher), by=teacher
         )[1]
     assert len(alerts) == 1 and alerts[0].likely
     assert {alerts[0].first_child_id, alerts[0].second_child_id} == {near.pk, seen.pk}
@@ -83,18 +71,20 @@ def test_the_same_car_as_a_full_and_a_partial_plate_is_one_connection(teacher, f
     full = linking.vehicle_record(registration="AB12 CDE")
     partial = linking.vehicle_record(registration="AB12 C??")
     seen, near = ChildFactory(), ChildFactory()
-    alerts = linking.child_link(child=seen, entity=full, source=_report(teacher), by=teacher)[1]
+    alerts = linking.child_link(child=seen, entity=full, source=make_report(teacher), by=teacher)[1]
     steps = [(near, partial), (near, full), (seen, partial)]
     if full_again_first:
         steps = [(near, full), (near, partial), (seen, partial)]
     for child, vehicle in steps:
         alerts += linking.child_link(
-            child=child, entity=vehicle, source=_report(teacher), by=teacher
+            child=child, entity=vehicle, source=make_report(teacher), by=teacher
         )[1]
     assert len(alerts) == 1 and LinkAlert.objects.count() == 1
     # A third child through the same car is a new connection, for each of the other two.
     third = ChildFactory()
-    new = linking.child_link(child=third, entity=partial, source=_report(teacher), by=teacher)[1]
+    new = linking.child_link(child=third, entity=partial, source=make_report(teacher), by=teacher)[
+        1
+    ]
     assert {frozenset((a.first_child_id, a.second_child_id)) for a in new} == {
         frozenset((third.pk, seen.pk)),
         frozenset((third.pk, near.pk)),
@@ -105,8 +95,10 @@ def test_a_persons_alias_links_to_a_person_of_that_name(teacher):
     known = linking.person_record(name="Dorian Vexley", aliases=["Big D"])
     named = linking.person_record(name="big d")
     first, second = ChildFactory(), ChildFactory()
-    linking.child_link(child=first, entity=known, source=_report(teacher), by=teacher)
-    _, alerts = linking.child_link(child=second, entity=named, source=_report(teacher), by=teacher)
+    linking.child_link(child=first, entity=known, source=make_report(teacher), by=teacher)
+    _, alerts = linking.child_link(
+        child=second, entity=named, source=make_report(teacher), by=teacher
+    )
     assert len(alerts) == 1 and alerts[0].likely
 
 
@@ -115,9 +107,11 @@ def test_a_link_from_police_only_intelligence_makes_a_police_only_alert(teacher)
     assert handle == linking.handle_record(platform="Snapchat", handle="some.body_99")
     first, second = ChildFactory(), ChildFactory()
     linking.child_link(
-        child=first, entity=handle, source=_report(teacher), by=teacher, police_only=True
+        child=first, entity=handle, source=make_report(teacher), by=teacher, police_only=True
     )
-    _, alerts = linking.child_link(child=second, entity=handle, source=_report(teacher), by=teacher)
+    _, alerts = linking.child_link(
+        child=second, entity=handle, source=make_report(teacher), by=teacher
+    )
     assert alerts[0].police_only
 
 
@@ -126,9 +120,11 @@ def test_finding_the_children_linked_runs_the_same_queries_however_many_links(
 ):
     phone = linking.phone_record(number="07700 900456")
     for _ in range(20):
-        linking.child_link(child=ChildFactory(), entity=phone, source=_report(teacher), by=teacher)
+        linking.child_link(
+            child=ChildFactory(), entity=phone, source=make_report(teacher), by=teacher
+        )
     link, _ = linking.child_link(
-        child=ChildFactory(), entity=phone, source=_report(teacher), by=teacher
+        child=ChildFactory(), entity=phone, source=make_report(teacher), by=teacher
     )
     with django_assert_max_num_queries(3):
         found = linking.connections(link)
@@ -138,8 +134,8 @@ def test_finding_the_children_linked_runs_the_same_queries_however_many_links(
 def test_a_partial_plate_that_knows_too_little_raises_no_alert(teacher):
     vague = linking.vehicle_record(registration="A?")
     full = linking.vehicle_record(registration="AB12 CDE")
-    linking.child_link(child=ChildFactory(), entity=vague, source=_report(teacher), by=teacher)
+    linking.child_link(child=ChildFactory(), entity=vague, source=make_report(teacher), by=teacher)
     _, alerts = linking.child_link(
-        child=ChildFactory(), entity=full, source=_report(teacher), by=teacher
+        child=ChildFactory(), entity=full, source=make_report(teacher), by=teacher
     )
     assert vague.partial and alerts == []
