@@ -17,6 +17,7 @@ from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.selectors import OPEN
 from cse_framework.timescales.services import deadline_meet, deadline_open
 from cse_framework.timescales.working_time import LONDON
+from cse_framework.workflow import lock_at_version
 from referrals.models import Referral
 from shield.services import shield_referral_open
 from strategy.models import (
@@ -33,10 +34,6 @@ REFER_TO_SHIELD = "refer_to_shield"
 # Who signs a record off: its chair, or a manager of the teams that chair them.
 SIGN_OFF_ROLES = (RoleCode.MASH_TEAM_MANAGER, RoleCode.SHIELD_TEAM_MANAGER)
 Attendance = Participant.Attendance
-
-
-class StaleRecordError(Exception):
-    """Someone else changed the record since it was opened."""
 
 
 def _held_errors(*, held_at, not_before, not_before_text: str, now) -> dict:
@@ -218,13 +215,6 @@ def meeting_schedule(
     return meeting
 
 
-def _lock(record, expected_version: int | None):
-    current = type(record).objects.select_for_update().get(pk=record.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleRecordError("Someone else changed this record while you were editing it")
-    return current
-
-
 @transaction.atomic
 def meeting_record_held(
     *,
@@ -244,7 +234,7 @@ def meeting_record_held(
     """Record the meeting as held: who came (invitees present, apologies, absent, and others who
     came), the minutes and decisions. Meets the 72-hour clock at the time it was held."""
     now = now or timezone.now()
-    meeting = _lock(meeting, expected_version)
+    meeting = lock_at_version(type(meeting), meeting, expected_version)
     invited = {person.pk: person for person in meeting.participants.select_related("agency")}
     present = [p.agency for pk, p in invited.items() if attendance.get(pk) == Attendance.PRESENT]
     agencies = present + [person["agency"] for person in others]
@@ -305,7 +295,7 @@ def can_sign_off(user: User, record) -> bool:
 def record_sign_off(*, record, by: User, now: dt.datetime | None = None):
     """The chair (or a team manager) confirms the record; from then on it changes only by a
     recorded amendment. Signing off twice changes nothing."""
-    record = _lock(record, None)
+    record = lock_at_version(type(record), record, None)
     if not can_sign_off(by, record):
         raise ValidationError("Only the chair or a team manager can sign this off, once it is held")
     if not record.signed_off:
@@ -328,7 +318,7 @@ def record_amend(
 ):
     """Change what a held record says. Before sign-off it is an edit (kept in its history);
     after sign-off it needs a reason and is kept as an amendment, before and after."""
-    record = _lock(record, expected_version)
+    record = lock_at_version(type(record), record, expected_version)
     changed = {
         field: [getattr(record, field), value]
         for field, value in changes.items()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cse_framework import access
 from cse_framework.audit.services import record_view
 from cse_framework.forms import add_service_errors
+from cse_framework.workflow import StaleError
 from intelligence import source_links
 from referrals.indicators import INDICATORS
 from referrals.models import Referral
@@ -209,7 +210,7 @@ def meeting_record(request, pk):
                 actions=actions.rows(),
                 expected_version=data["version"],
             )
-        except services.StaleRecordError:
+        except StaleError:
             form.add_error(None, STALE)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -256,7 +257,7 @@ def amend(request, model, pk):
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data["version"],
             )
-        except services.StaleRecordError:
+        except StaleError:
             form.add_error(None, STALE)
         except ValidationError as error:
             add_service_errors(form, error)

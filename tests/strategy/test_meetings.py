@@ -15,6 +15,7 @@ from cse_framework.accounts.roles import RoleCode
 from cse_framework.notices.models import NoticeRecipient
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
+from cse_framework.workflow import StaleError
 from strategy import services
 from strategy.models import Amendment, Participant, StrategyMeeting
 from tests.factories.accounts import AgencyFactory, UserFactory
@@ -146,7 +147,7 @@ def test_a_meeting_is_recorded_as_held_once_and_a_stale_form_is_refused():
     meeting = _arrange()
     stale_version = meeting.version
     _hold(meeting)
-    with pytest.raises(services.StaleRecordError):
+    with pytest.raises(StaleError):
         _hold(meeting, expected_version=stale_version)
     with pytest.raises(ValidationError):
         _hold(StrategyMeeting.objects.get(pk=meeting.pk))
@@ -198,7 +199,7 @@ def test_a_correction_before_sign_off_is_an_edit_and_after_it_an_amendment():
     amendment = Amendment.objects.get()
     assert amendment.record == amended and amended.risk_to_others == before
     assert amendment.changes == {"risk_to_others": [edited.risk_to_others, before]}
-    with pytest.raises(services.StaleRecordError):
+    with pytest.raises(StaleError):
         services.record_amend(
             record=amended,
             by=discussion.chair,
