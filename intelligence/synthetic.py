@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from cse_framework.accounts.roles import RoleCode
 from cse_framework.synthetic import names
-from cse_framework.synthetic.bulk import bulk_insert
+from cse_framework.synthetic.bulk import bulk_insert, changed
 from intelligence import normalise
 from intelligence.models import (
     ChildLink,
@@ -116,14 +116,17 @@ MAKE = {
 }
 
 
-def _reports(plan, count: int) -> list[int]:
+def _reports(plan, count: int) -> list[Report]:
+    """Reports over three years, each dated when submitted; most graded by police a day later
+    (by the as-of time)."""
     referrer = _user(plan, RoleCode.REFERRER)
     officer = _user(plan, RoleCode.POLICE_INTELLIGENCE_OFFICER)
-    start = dt.datetime.combine(plan.as_of, dt.time(12), tzinfo=dt.UTC) - dt.timedelta(days=1095)
+    now = dt.datetime.combine(plan.as_of, dt.time(12), tzinfo=dt.UTC)
+    start = now - dt.timedelta(days=1095)
     rows = []
     for number in range(count):
         seen = start + dt.timedelta(minutes=plan.rng.randrange(0, 1095 * 24 * 60))
-        graded = plan.rng.random() < 0.7
+        graded = plan.rng.random() < 0.7 and seen + dt.timedelta(days=1) <= now
         rows.append(
             Report(
                 submitted_by=referrer,
@@ -141,29 +144,48 @@ def _reports(plan, count: int) -> list[int]:
                 graded_at=seen + dt.timedelta(days=1) if graded else None,
             )
         )
-    plan.counts["intelligence reports"] = bulk_insert(Report, rows)
-    return list(Report.objects.order_by("pk").values_list("pk", flat=True))
+        if graded:
+            changed(
+                rows[-1],
+                rows[-1].graded_at,
+                status=Report.Status.NEW,
+                police_reference="",
+                source_grade="",
+                intelligence_grade="",
+                handling="",
+                graded_by=None,
+                graded_at=None,
+            )
+    plan.counts["intelligence reports"] = bulk_insert(
+        Report, rows, dated=lambda report: report.submitted_at
+    )
+    return rows
 
 
-def _entities(plan, count: int) -> list[tuple[int, int]]:
-    """Writes ``count`` entities of every kind; returns (content type id, id) for each."""
+def _entities(plan, count: int, reports: list[Report]) -> list[tuple[int, int, int]]:
+    """Writes ``count`` entities of every kind, each made when the report that first named it
+    was submitted; returns (content type id, id, that report's id) for each."""
     written = []
     first = 0
     for model, share in KINDS:
         number = round(count * share)
         make = MAKE[model]
+        rows = []
+        for index in range(first, first + number):
+            entity = make(plan, index)
+            entity._first_report = reports[plan.rng.randrange(len(reports))]
+            entity.created_at = entity._first_report.submitted_at
+            rows.append(entity)
         plan.counts[f"intelligence {model._meta.verbose_name_plural}"] = bulk_insert(
-            model, (make(plan, index) for index in range(first, first + number))
+            model, rows, dated=lambda entity: entity.created_at
         )
         first += number
         type_id = ContentType.objects.get_for_model(model).pk
-        written += [
-            (type_id, pk) for pk in model.objects.order_by("pk").values_list("pk", flat=True)
-        ]
+        written += [(type_id, entity.pk, entity._first_report.pk) for entity in rows]
     return written
 
 
-def _links(plan, entities, reports, count: int):
+def _links(plan, entities, reports: list[int], count: int):
     rng = plan.rng
     children = plan.child_ids
     hubs = max(1, int(len(entities) * HUB_SHARE))
@@ -173,9 +195,9 @@ def _links(plan, entities, reports, count: int):
     seen = set()
     for _ in range(count):
         if rng.random() < HUB_LINKS:
-            type_id, entity_id = entities[rng.randrange(hubs)]
+            type_id, entity_id, _ = entities[rng.randrange(hubs)]
         else:
-            type_id, entity_id = entities[rng.randrange(len(entities))]
+            type_id, entity_id, _ = entities[rng.randrange(len(entities))]
         child_id = children[rng.randrange(len(children))]
         report_id = reports[rng.randrange(len(reports))]
         if (child_id, type_id, entity_id, report_id) in seen:
@@ -193,15 +215,15 @@ def _links(plan, entities, reports, count: int):
         )
 
 
-def _mentions(plan, entities, reports):
+def _mentions(plan, entities):
     """Each entity named by one report (the full report: police-only)."""
     report_type = ContentType.objects.get_for_model(Report)
-    for type_id, entity_id in entities:
+    for type_id, entity_id, report_id in entities:
         yield Mention(
             entity_type_id=type_id,
             entity_id=entity_id,
             source_type=report_type,
-            source_id=str(reports[plan.rng.randrange(len(reports))]),
+            source_id=str(report_id),
             police_only=True,
         )
 
@@ -211,8 +233,9 @@ def generate(plan) -> None:
     if not children:
         return
     reports = _reports(plan, max(1, int(children * REPORTS_PER_CHILD)))
-    entities = _entities(plan, children * ENTITIES_PER_CHILD)
-    plan.counts["intelligence mentions"] = bulk_insert(Mention, _mentions(plan, entities, reports))
+    entities = _entities(plan, children * ENTITIES_PER_CHILD, reports)
+    plan.counts["intelligence mentions"] = bulk_insert(Mention, _mentions(plan, entities))
+    report_ids = [report.pk for report in reports]
     plan.counts["intelligence child links"] = bulk_insert(
-        ChildLink, _links(plan, entities, reports, children * LINKS_PER_CHILD)
+        ChildLink, _links(plan, entities, report_ids, children * LINKS_PER_CHILD)
     )

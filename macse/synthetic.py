@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 
 from cse_framework.accounts.models import Agency
-from cse_framework.synthetic.bulk import bulk_insert
+from cse_framework.synthetic.bulk import bulk_insert, changed
 from cse_framework.timescales.clocks import Kind, thresholds
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.working_time import LONDON
@@ -184,11 +184,13 @@ class Clock:
     started_by: object
     starts_at: dt.datetime
     due_at: dt.datetime
+    recorded: dt.datetime  # when it was written (its history's first row)
     owner_id: int | None = None
     team: object = None
     met_at: dt.datetime | None = None
     not_required_at: dt.datetime | None = None
     closed_by: object = None
+    closed_recorded: dt.datetime | None = None  # when what met it (or ended it) was recorded
 
 
 @dataclass
@@ -257,21 +259,31 @@ class Generator:
         meetings = []
         for starts in self.starts:
             closed = min(starts + dt.timedelta(days=rng.randrange(*CLOSE_DAYS), hours=5), self.now)
-            meetings.append(
-                Meeting(
-                    starts_at=starts,
-                    venue=f"Synthetic civic centre, area {number} (fictional)",
-                    chair=self.chair,
-                    administrator=self.admin,
-                    status=Meeting.Status.CLOSED,
-                    confidentiality_acknowledged_at=starts,
-                    confidentiality_acknowledged_by=self.chair,
-                    agenda_built_at=starts - dt.timedelta(days=7),
-                    closed_at=closed,
-                    created_at=starts - dt.timedelta(days=28),
-                    version=4,
-                )
+            meeting = Meeting(
+                starts_at=starts,
+                venue=f"Synthetic civic centre, area {number} (fictional)",
+                chair=self.chair,
+                administrator=self.admin,
+                status=Meeting.Status.CLOSED,
+                confidentiality_acknowledged_at=starts,
+                confidentiality_acknowledged_by=self.chair,
+                agenda_built_at=starts - dt.timedelta(days=7),
+                closed_at=closed,
+                created_at=starts - dt.timedelta(days=28),
+                version=4,
             )
+            # Planned four weeks ahead, its agenda built a week before, held, then closed.
+            changed(meeting, meeting.agenda_built_at, agenda_built_at=None, version=1)
+            changed(
+                meeting,
+                starts,
+                status=Meeting.Status.PLANNED,
+                confidentiality_acknowledged_at=None,
+                confidentiality_acknowledged_by=None,
+                version=2,
+            )
+            changed(meeting, closed, status=Meeting.Status.HELD, closed_at=None, version=3)
+            meetings.append(meeting)
         self.built.meetings.extend(meetings)
         agendas = [[] for _ in meetings]
         evidence, workers = _shield_records(child_ids)
@@ -338,6 +350,7 @@ class Generator:
             added_by=self.admin,
             version=2,
         )
+        changed(item, meeting.starts_at, minutes="", version=1)  # minuted at the meeting
         item.order = (order,)
         return item
 
@@ -393,6 +406,7 @@ class Generator:
         item.deferred_at = item.meeting.starts_at + dt.timedelta(minutes=self.rng.randrange(5, 90))
         item.deferred_reason = "The school's report was not ready (synthetic)."
         item.version += 1
+        changed(item, item.deferred_at, deferred_at=None, deferred_reason="", version=1)
 
     def _carry(self, course: Course, item: AgendaItem, day: dt.date) -> None:
         """As services._carry: the cohort, the review clock and the plan (a kept version)."""
@@ -407,16 +421,32 @@ class Generator:
         last_due = meeting.starts_at
         if course.clock is not None:  # the hearing meets the child's review clock (D5)
             course.clock.met_at, course.clock.closed_by = meeting.starts_at, item
+            course.clock.closed_recorded = meeting.closed_at
             last_due, course.clock = course.clock.due_at, None
         if item.decision in services.ENDING:
             entry = course.entry
             entry.status = services.ENDING[item.decision]
             entry.ended_on, entry.ended_by, entry.version = day, meeting, 2
+            # Open until the minutes of the meeting that ended it were agreed.
+            changed(
+                entry,
+                meeting.closed_at,
+                status=CohortEntry.Status.OPEN,
+                ended_on=None,
+                ended_by=None,
+                version=1,
+            )
             course.entry = course.plan = None
             return
         due_at = services._review_due(last_due, day)
         course.clock = Clock(
-            Kind.MACSE_REVIEW, course.child_id, item, meeting.starts_at, due_at, team=self.team
+            Kind.MACSE_REVIEW,
+            course.child_id,
+            item,
+            meeting.starts_at,
+            due_at,
+            meeting.closed_at,
+            team=self.team,
         )
         self.built.clocks.append(course.clock)
         plan = course.plan
@@ -426,6 +456,8 @@ class Generator:
             )
             plan.action_rows = []
             self.built.plans.append(plan)
+        else:  # reviewed: its next review date set when the minutes were agreed
+            changed(plan, meeting.closed_at, review_on=plan.review_on, version=plan.version)
         plan.review_on = due_at.astimezone(LONDON).date()
         plan.version += 1
         self.built.versions.append(
@@ -482,6 +514,18 @@ class Generator:
         item.decided_by = self.admin
         item.decided_at = meeting.starts_at + dt.timedelta(minutes=rng.randrange(5, 120))
         item.version += 1
+        changed(
+            item,
+            item.decided_at,
+            minutes="",
+            decision="",
+            decision_rationale="",
+            flag_decision=AgendaItem.FlagDecision.NONE,
+            closure_assessment=None,
+            decided_by=None,
+            decided_at=None,
+            version=item.version - 1,
+        )
 
     # --- Plans and actions --------------------------------------------------------------------
 
@@ -518,6 +562,7 @@ class Generator:
             action.notes = self.progress(action, owner)
             action.status = action.notes[-1].status if action.notes else "not_started"
             action.version = 1 + len({note.status for note in action.notes})
+            _progressed(action)
             plan.action_rows.append(action)
             self.built.actions.append(action)
             due = dt.datetime.combine(due_on, services.ACTION_DUE_TIME, tzinfo=LONDON)
@@ -531,11 +576,13 @@ class Generator:
                     action,
                     set_at,
                     max(due, set_at),
+                    set_at,
                     owner_id=owner.pk if owner else None,
                     team=None if owner else self.team,
                     met_at=done.recorded_at if done else None,
                     not_required_at=cancelled.recorded_at if cancelled else None,
                     closed_by=closing,
+                    closed_recorded=closing.recorded_at if closing else None,
                 )
             )
 
@@ -573,6 +620,15 @@ class Generator:
         return notes
 
 
+def _progressed(action: Action) -> None:
+    """Its status as each progress note that changed it was recorded."""
+    status, version = Action.Status.NOT_STARTED, 1
+    for note in action.notes:
+        if note.status != status:
+            changed(action, note.recorded_at, status=status, version=version)
+            status, version = note.status, version + 1
+
+
 def _shield_records(child_ids: list) -> tuple[dict, dict]:
     """The children's completed CSE2s, oldest first, for closure evidence (D11), and their Shield
     workers, who are asked whether parents are told (D9) and lead their plans."""
@@ -607,15 +663,20 @@ def _closure_evidence(assessments, before: dt.datetime) -> int | None:
 def _write(plan, built: Built) -> None:
     counts = plan.counts
 
-    def insert(name: str, rows: list) -> None:
-        counts[name] += bulk_insert(COUNTED[name], rows)
+    def insert(name: str, rows: list, dated=None) -> None:
+        counts[name] += bulk_insert(COUNTED[name], rows, dated=dated)
 
-    insert("MACSE meetings", built.meetings)
-    insert("MACSE attendees", built.attendees)
-    insert("MACSE agenda items", built.items)
-    insert("MACSE cohort entries", built.entries)
-    insert("MACSE plans", built.plans)
-    insert("MACSE actions", built.actions)
+    # Each row's history dated when it came into being (D20): a meeting when planned, its
+    # attendance when held, an agenda item when the agenda was built, a cohort entry and a plan
+    # when the minutes that adopted the child were agreed, an action when set.
+    insert("MACSE meetings", built.meetings, dated=lambda meeting: meeting.created_at)
+    insert("MACSE attendees", built.attendees, dated=lambda attendee: attendee.meeting.starts_at)
+    insert("MACSE agenda items", built.items, dated=lambda item: item.meeting.agenda_built_at)
+    insert(
+        "MACSE cohort entries", built.entries, dated=lambda entry: entry.first_heard_at.closed_at
+    )
+    insert("MACSE plans", built.plans, dated=lambda plan: plan.entry.first_heard_at.closed_at)
+    insert("MACSE actions", built.actions, dated=lambda action: action.created_at)
     insert("MACSE action progress", built.progress)
     insert(
         "MACSE plan versions",
@@ -650,8 +711,10 @@ def _type(obj) -> ContentType:
 
 
 def _deadline(spec: Clock) -> Deadline:
+    """The clock, dated when it was written, and closed when what met or ended it was
+    recorded."""
     closed = spec.closed_by
-    return Deadline(
+    deadline = Deadline(
         kind=spec.kind,
         child_id=spec.child_id,
         started_by_type=_type(spec.started_by),
@@ -666,6 +729,18 @@ def _deadline(spec: Clock) -> Deadline:
         closed_by_id=str(closed.pk) if closed is not None else "",
         version=2 if closed is not None else 1,
     )
+    deadline._history_date = spec.recorded
+    if closed is not None:
+        changed(
+            deadline,
+            spec.closed_recorded,
+            met_at=None,
+            not_required_at=None,
+            closed_by_type=None,
+            closed_by_id="",
+            version=1,
+        )
+    return deadline
 
 
 def generate(plan) -> None:

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 
-from cse_framework.synthetic.bulk import bulk_insert
+from cse_framework.synthetic.bulk import bulk_insert, changed
 from cse_framework.synthetic.names import FAMILY, FIRST
 from cse_framework.timescales.clocks import Kind, clock
 from cse_framework.timescales.models import Deadline
@@ -103,7 +103,7 @@ def _referrals(plan, born: dict):
             social_care = SOCIAL_CARE[child.care_status]
             if child.placing_authority:
                 social_care = Referral.SocialCare.PLACED
-            yield Referral(
+            referral = Referral(
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 reference=f"CSE-SYN-{number:07d}",
                 status=Referral.Status.RECEIVED if waiting else Referral.Status.TRIAGED,
@@ -133,6 +133,17 @@ def _referrals(plan, born: dict):
                 forwarded_to_macse_at=None if waiting else received + dt.timedelta(hours=24),
                 created_at=received,
             )
+            if not waiting:  # received, then triaged, then sent on to MACSE
+                changed(
+                    referral,
+                    referral.triaged_at,
+                    status=Referral.Status.RECEIVED,
+                    decision="",
+                    triaged_by=None,
+                    triaged_at=None,
+                )
+                changed(referral, referral.forwarded_to_macse_at, forwarded_to_macse_at=None)
+            yield referral
 
 
 def _marfs(plan, referrals: list):
@@ -158,7 +169,7 @@ def _clocks(plan, referrals: list):
         needed = referral.decision == Referral.Decision.STRATEGY_DISCUSSION
         if decided and needed:
             continue
-        yield Deadline(
+        deadline = Deadline(
             kind=Kind.STRATEGY_DISCUSSION,
             child_id=referral.child_id,
             started_by_type=started_by,
@@ -167,14 +178,29 @@ def _clocks(plan, referrals: list):
             **strategy.thresholds(referral.received_at),
             not_required_at=decided,
         )
+        if decided:
+            changed(deadline, decided, not_required_at=None)
+        yield deadline
 
 
 def generate(plan) -> None:
     born: dict = {}
-    plan.counts["children"] = bulk_insert(Child, _children(plan, born))
-    plan.counts["other names"] = bulk_insert(ChildAlias, _aliases(plan, born))
+    # Each row's history is dated when it came into being (D20): a child when put on the
+    # register, a referral when received, a clock when it started.
+    plan.counts["children"] = bulk_insert(
+        Child, _children(plan, born), dated=lambda child: child.created_at
+    )
+    plan.counts["other names"] = bulk_insert(
+        ChildAlias, _aliases(plan, born), dated=lambda alias: born[alias.child_id].created_at
+    )
     referrals = list(_referrals(plan, born))
     plan.referrals_by_pk = {referral.pk: referral for referral in referrals}
-    plan.counts["referrals"] = bulk_insert(Referral, referrals)
-    plan.counts["MARFs"] = bulk_insert(Marf, _marfs(plan, referrals))
-    plan.counts["clocks"] = bulk_insert(Deadline, _clocks(plan, referrals))
+    plan.counts["referrals"] = bulk_insert(
+        Referral, referrals, dated=lambda referral: referral.received_at
+    )
+    plan.counts["MARFs"] = bulk_insert(
+        Marf, _marfs(plan, referrals), dated=lambda marf: marf.created_at
+    )
+    plan.counts["clocks"] = bulk_insert(
+        Deadline, _clocks(plan, referrals), dated=lambda deadline: deadline.starts_at
+    )

@@ -28,7 +28,7 @@ from django.db.models import Max
 
 from cse_framework.accounts.models import Agency, User
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.synthetic.bulk import bulk_insert
+from cse_framework.synthetic.bulk import bulk_change, bulk_insert, changed
 from cse_framework.timescales.clocks import Kind, clock, thresholds
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.working_time import LONDON, add_calendar_months, add_working_days
@@ -79,6 +79,7 @@ class Opening:
     reference: str
     started_by_type: ContentType
     started_by_id: str
+    recorded: dt.datetime  # when it was recorded, which started the clock
     clock: Deadline | None = None  # the strategy part already wrote a discussion's clock
 
 
@@ -99,7 +100,8 @@ class Built:
     scores: list = field(default_factory=list)
     monitoring: list = field(default_factory=list)
     assessments: list = field(default_factory=list)
-    # (child, worker, openings, completions, incidents), for the clocks once ids are known
+    # (child, worker, allocated_at, openings, completions, incidents), for the clocks once ids
+    # are known
     timelines: list = field(default_factory=list)
     flags: list = field(default_factory=list)
 
@@ -131,7 +133,13 @@ def _openings(plan) -> dict:
     for referral in plan.referrals_by_pk.values():
         if referral.decision == Referral.Decision.REFER_TO_SHIELD and referral.triaged_at:
             found[referral.child_id].append(
-                Opening(referral.triaged_at, referral.reference, referral_type, str(referral.pk))
+                Opening(
+                    referral.triaged_at,
+                    referral.reference,
+                    referral_type,
+                    str(referral.pk),
+                    referral.triaged_at,
+                )
             )
     clocks = {
         deadline.started_by_id: deadline
@@ -140,13 +148,15 @@ def _openings(plan) -> dict:
         )
     }
     discussions = StrategyDiscussion.objects.order_by("held_at", "id").values_list(
-        "id", "child_id", "referral_id", "held_at", "outcomes"
+        "id", "child_id", "referral_id", "held_at", "recorded_at", "outcomes"
     )
-    for pk, child_id, referral_id, held_at, outcomes in discussions:
+    for pk, child_id, referral_id, held_at, recorded_at, outcomes in discussions:
         if REFER_TO_SHIELD in outcomes:
             reference = plan.referrals_by_pk[referral_id].reference
             found[child_id].append(
-                Opening(held_at, reference, discussion_type, str(pk), clocks.get(str(pk)))
+                Opening(
+                    held_at, reference, discussion_type, str(pk), recorded_at, clocks.get(str(pk))
+                )
             )
     for openings in found.values():
         openings.sort(key=lambda opening: opening.at)
@@ -220,11 +230,13 @@ class Generator:
             reference=openings[0].reference,
             version=2 if allocated else 1,
         )
+        case._history_date = opened
         self.built.cases.append(case)
         if not allocated:
-            self.built.timelines.append((child, None, openings, [], []))
+            self.built.timelines.append((child, None, None, openings, [], []))
             return
         allocated_at = min(opened + dt.timedelta(hours=rng.randrange(2, 72)), self.now)
+        changed(case, allocated_at, worker=None, version=1)  # in the team's queue until then
         self.built.allocations.append(
             Allocation(
                 case=case,
@@ -237,7 +249,9 @@ class Generator:
         episodes = self.episodes(child, opened)
         incidents = self.incidents(child, opened)
         completions = self.assessments(child, allocated_at, episodes, incidents)
-        self.built.timelines.append((child, self.holder, openings, completions, incidents))
+        self.built.timelines.append(
+            (child, self.holder, allocated_at, openings, completions, incidents)
+        )
         if completions and rng.random() < 0.15:
             self.flag(child, completions)
 
@@ -271,6 +285,15 @@ class Generator:
                 recorded_by=self.holder,
                 recorded_at=min((returned or went) + dt.timedelta(hours=1), self.now),
             )
+            if interviewed:  # the interview recorded on its day, after the episode
+                at = dt.datetime.combine(interview_on, dt.time(16), tzinfo=LONDON)
+                changed(
+                    episode,
+                    min(max(at, episode.recorded_at), self.now),
+                    interview_done=False,
+                    interview_by="",
+                    interview_on=None,
+                )
             found.append(episode)
         self.built.episodes.extend(found)
         return sorted(found, key=lambda episode: episode.went_missing_at)
@@ -473,6 +496,23 @@ class Generator:
             completed_at=completed_at,
             version=rng.randrange(2, 6),
         )
+        # A draft from the morning of its day until completed (shield.services).
+        changed(
+            assessment,
+            completed_at,
+            status=Assessment.Status.DRAFT,
+            total=None,
+            computed_band="",
+            floor_band="",
+            floor_reason="",
+            band="",
+            previous=None,
+            direction="",
+            sequence=None,
+            completed_by=None,
+            completed_at=None,
+            version=assessment.version - 1,
+        )
         self.built.assessments.append(assessment)
         return assessment
 
@@ -485,32 +525,39 @@ class Generator:
         )
         removed = decided + dt.timedelta(days=rng.randrange(30, 200))
         removing = rng.random() < 0.2 and removed <= self.plan.as_of
-        self.built.flags.append(
-            Flag(
-                child_id=child["id"],
-                kind=Flag.Kind.POLICE_CSE,
-                agency=self.police,
-                risk_level=first.assessment.band,
-                rationale="Synthetic: CSE2 and police intelligence.",
-                decided_on=decided,
-                decided_by=self.police_officer,
-                removed_on=removed if removing else None,
-                removal_reason="Risk reduced (synthetic)." if removing else "",
-                removed_by=self.police_officer if removing else None,
-            )
+        flag = Flag(
+            child_id=child["id"],
+            kind=Flag.Kind.POLICE_CSE,
+            agency=self.police,
+            risk_level=first.assessment.band,
+            rationale="Synthetic: CSE2 and police intelligence.",
+            decided_on=decided,
+            decided_by=self.police_officer,
+            removed_on=removed if removing else None,
+            removal_reason="Risk reduced (synthetic)." if removing else "",
+            removed_by=self.police_officer if removing else None,
         )
+        flag._history_date = max(self._on(decided), first.at)
+        if removing:
+            changed(flag, self._on(removed), removed_on=None, removal_reason="", removed_by=None)
+        self.built.flags.append(flag)
+
+    def _on(self, day: dt.date) -> dt.datetime:
+        """When something recorded only by its day was recorded: that day's afternoon, or the
+        as-of time on the as-of day."""
+        return min(dt.datetime.combine(day, dt.time(15), tzinfo=LONDON), self.now)
 
     # --- Clocks -------------------------------------------------------------------------------
 
     def clocks(self, built: Built) -> tuple[list[Deadline], list[Deadline]]:
         """New clocks to insert, and the strategy part's initial clocks that change (their owner,
         and the CSE2 that met them). Each initial or incident clock is met by the first CSE2
-        completed after it started; each review clock by the next version (D5, D16, D17)."""
+        completed after it started; each review clock by the next version (D5, D16, D17). Each
+        is dated when it started, and met when the CSE2 that met it was completed."""
         assessment_type = ContentType.objects.get_for_model(Assessment)
         incident_type = ContentType.objects.get_for_model(Incident)
-        initial = clock(Kind.INITIAL_CSE2)
         review = clock(Kind.CSE2_REVIEW)
-        new, changed = [], []
+        new, later = [], []
 
         def met(after: dt.datetime, completions) -> dict:
             done = next((c for c in completions if c.at > after), None)
@@ -522,60 +569,88 @@ class Generator:
                 "closed_by_id": str(done.assessment.pk),
             }
 
-        for child, worker, openings, completions, incidents in built.timelines:
+        for child, worker, allocated_at, openings, completions, incidents in built.timelines:
             owned = {"owning_team": self.team, "owner": worker}
             for opening in openings:
                 closing = met(opening.at, completions)
                 if opening.clock is None:
-                    new.append(
-                        Deadline(
-                            kind=Kind.INITIAL_CSE2,
-                            child_id=child["id"],
-                            started_by_type=opening.started_by_type,
-                            started_by_id=opening.started_by_id,
-                            starts_at=opening.at,
-                            **initial.thresholds(opening.at),
-                            **owned,
-                            **closing,
-                        )
-                    )
+                    new.append(self._initial(child, opening, owned, allocated_at, closing))
                 elif worker is not None or closing:
-                    for name, value in {**owned, **closing}.items():
-                        setattr(opening.clock, name, value)
-                    opening.clock.version += 1
-                    changed.append(opening.clock)
+                    later.append(self._owned(opening, owned, allocated_at, closing))
             for number, completion in enumerate(completions):
                 done = completion.assessment
                 starts = dt.datetime.combine(done.assessed_on, dt.time(17), tzinfo=LONDON)
-                following = completions[number + 1 :]
-                new.append(
-                    Deadline(
-                        kind=Kind.CSE2_REVIEW,
-                        child_id=child["id"],
-                        started_by_type=assessment_type,
-                        started_by_id=str(done.pk),
-                        starts_at=starts,
-                        **review.thresholds(starts),
-                        **owned,
-                        **met(completion.at, following),
-                    )
+                closing = met(completion.at, completions[number + 1 :])
+                review_clock = Deadline(
+                    kind=Kind.CSE2_REVIEW,
+                    child_id=child["id"],
+                    started_by_type=assessment_type,
+                    started_by_id=str(done.pk),
+                    starts_at=starts,
+                    **review.thresholds(starts),
+                    **owned,
+                    **closing,
                 )
+                new.append(_dated(review_clock, completion.at, closing))
             for incident in incidents:
                 starts = incident.recorded_at
                 due = add_working_days(starts, INCIDENT_REVIEW_WORKING_DAYS)
-                new.append(
-                    Deadline(
-                        kind=Kind.CSE2_REVIEW,
-                        child_id=child["id"],
-                        started_by_type=incident_type,
-                        started_by_id=str(incident.pk),
-                        starts_at=starts,
-                        **thresholds(starts, due),
-                        **owned,
-                        **met(starts, completions),
-                    )
+                closing = met(starts, completions)
+                incident_clock = Deadline(
+                    kind=Kind.CSE2_REVIEW,
+                    child_id=child["id"],
+                    started_by_type=incident_type,
+                    started_by_id=str(incident.pk),
+                    starts_at=starts,
+                    **thresholds(starts, due),
+                    **owned,
+                    **closing,
                 )
-        return new, changed
+                new.append(_dated(incident_clock, starts, closing))
+        return new, later
+
+    def _initial(self, child, opening: Opening, owned: dict, allocated_at, closing) -> Deadline:
+        """A new initial-CSE2 clock, owned by the worker from when the case was allocated."""
+        deadline = Deadline(
+            kind=Kind.INITIAL_CSE2,
+            child_id=child["id"],
+            started_by_type=opening.started_by_type,
+            started_by_id=opening.started_by_id,
+            starts_at=opening.at,
+            **clock(Kind.INITIAL_CSE2).thresholds(opening.at),
+            **owned,
+            **closing,
+        )
+        if owned["owner"] is not None and allocated_at > opening.recorded:
+            changed(deadline, allocated_at, owner=None)
+        return _dated(deadline, opening.recorded, closing)
+
+    def _owned(self, opening: Opening, owned: dict, allocated_at, closing) -> Deadline:
+        """The strategy part's initial clock, owned by the worker once the case was allocated
+        and met by the first CSE2."""
+        deadline = opening.clock
+        if owned["owner"] is not None:
+            at = max(allocated_at, opening.recorded)
+            changed(deadline, at, owner=None, version=deadline.version)
+        for name, value in {**owned, **closing}.items():
+            setattr(deadline, name, value)
+        deadline.version += 1
+        if closing:
+            was_met(deadline, closing["met_at"])
+        return deadline
+
+
+def _dated(deadline: Deadline, at: dt.datetime, closing: dict) -> Deadline:
+    """Started at ``at``; met (if it was) when the CSE2 that met it was completed."""
+    deadline._history_date = at
+    if closing:
+        was_met(deadline, closing["met_at"])
+    return deadline
+
+
+def was_met(deadline: Deadline, at: dt.datetime) -> None:
+    """The clock was open until ``at``, when the CSE2 that met it was completed."""
+    changed(deadline, at, met_at=None, closed_by_type=None, closed_by_id="")
 
 
 def _children(plan, openings: dict):
@@ -614,23 +689,30 @@ def _write(plan, generator: Generator) -> None:
     built, generator.built = generator.built, Built()
     counts = plan.counts
 
-    def insert(name: str, rows: list) -> None:
-        counts[name] += bulk_insert(COUNTED[name], rows)
+    def insert(name: str, rows: list, dated=None) -> None:
+        counts[name] += bulk_insert(COUNTED[name], rows, dated=dated)
 
+    # Each row's history is dated when it came into being (D20), and what changed later is
+    # written as it happened (cse_framework/synthetic/bulk.py).
     insert("Shield cases", built.cases)
     for allocation in built.allocations:
         allocation.case_id = allocation.case.pk
-    insert("allocations", built.allocations)
-    insert("missing episodes", built.episodes)
-    insert("incidents", built.incidents)
+    insert("allocations", built.allocations, dated=lambda row: row.allocated_at)
+    insert("missing episodes", built.episodes, dated=lambda row: row.recorded_at)
+    insert("incidents", built.incidents, dated=lambda row: row.recorded_at)
     # The parts before the completed assessments they belong to (see the module's note).
-    insert("CSE2 scores", built.scores)
-    insert("CSE2 data monitoring", built.monitoring)
-    insert("CSE2 assessments", built.assessments)
-    new, changed = generator.clocks(built)
+    started = {assessment.pk: assessment.created_at for assessment in built.assessments}
+    insert("CSE2 scores", built.scores, dated=lambda row: started[row.assessment_id])
+    insert("CSE2 data monitoring", built.monitoring, dated=lambda row: started[row.assessment_id])
+    insert("CSE2 assessments", built.assessments, dated=lambda row: row.created_at)
+    new, later = generator.clocks(built)
     insert("Shield clocks", new)
-    for deadline in changed:  # a few per hundred children: through save(), with history
-        deadline.save()
+    # The strategy part's initial clocks (a few per hundred children): owned and met later.
+    bulk_change(
+        Deadline,
+        later,
+        ["owning_team", "owner", "met_at", "closed_by_type", "closed_by_id", "version"],
+    )
     insert("flags", built.flags)
 
 

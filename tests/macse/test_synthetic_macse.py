@@ -61,7 +61,13 @@ def test_monthly_meetings_with_attendance_standing_items_and_positions(generated
     assert 10 <= max(sizes) <= 60
     assert AgendaItem.objects.count() == generated.counts["MACSE agenda items"]
     assert AgendaItem.objects.filter(police_only=True, child__isnull=True).exists()  # D12
-    assert AgendaItem.objects.first().history.count() == 1
+    # Its history as it happened: added when the agenda was built, then minuted, decided or
+    # deferred at the meeting.
+    item = AgendaItem.objects.first()
+    rows = list(item.history.order_by("history_date"))
+    assert [row.history_type for row in rows] == ["+", "~"]
+    assert rows[0].history_date == item.meeting.agenda_built_at
+    assert rows[-1].version == item.version
 
 
 def test_every_forwarded_cse1_is_heard_at_the_first_meeting_after_it_and_decided(generated):
