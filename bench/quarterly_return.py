@@ -1,0 +1,115 @@
+"""Issue 9's claim: a quarter's return at 100,000 children runs a bounded number of queries
+(aggregations in the database, not Python loops over rows).
+
+    .venv/bin/python bench/quarterly_return.py                    # 100,000 children, 4 quarters
+    .venv/bin/python bench/quarterly_return.py --children 10000 --quarters 8 --runs 3
+
+It uses the harness's bench cluster and data set (bench/harness.py: generated once per size, seed
+and generator version; the return reads history, so generator version 8 or later, which dates
+history rows when things happened), then, in a process of its own, works out the return of each
+of the last ``--quarters`` quarters that ended before the data set's date, ``--runs`` times each:
+the figures (``returns.figures.compute``) and their suppression (``returns.suppression``),
+counting the queries. Results go to bench/results/returns-<time>.json.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def measure(quarters: int, runs: int) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cse_framework.settings")
+    django.setup()
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cse_framework.synthetic.models import SyntheticDataSet
+    from referrals.models import Child
+    from returns import figures, suppression
+    from returns.quarters import Quarter
+
+    as_of = SyntheticDataSet.objects.get().as_of
+    latest = Quarter.latest_ended(dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.UTC))
+    chosen = list(reversed(latest.trend(quarters)))  # the latest first
+    rows = []
+    for quarter in chosen:
+        timings, queries = [], []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                exact = figures.compute(quarter)
+                suppression.suppress(exact)
+                timings.append((time.perf_counter() - start) * 1000)
+            queries.append(len(captured))
+        open_total = next((row.total.count for row in exact.rows()), None)
+        rows.append(
+            {
+                "quarter": quarter.label,
+                "median ms": round(statistics.median(timings), 1),
+                "max ms": round(max(timings), 1),
+                "queries": max(queries),
+                "first figure": open_total,
+            }
+        )
+    return {"children": Child.objects.count(), "as_of": str(as_of), "quarters": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quarters", type=int, default=4)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.quarters, args.runs)))
+        return
+    from harness import Postgres, app_env, ensure_data_set
+
+    pg = Postgres()
+    pg.start()
+    try:
+        database = ensure_data_set(pg, args.children, args.seed)
+        output = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--measure",
+                "--quarters",
+                str(args.quarters),
+                "--runs",
+                str(args.runs),
+            ],
+            env=app_env(pg.url(database)),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        pg.stop()
+    result = json.loads(output.strip().splitlines()[-1])
+    for row in result["quarters"]:
+        print(row)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = ROOT / "bench" / "results" / f"returns-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
