@@ -313,6 +313,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 POLICE_INTELLIGENCE_MAILBOX = env.str(
     "POLICE_INTELLIGENCE_MAILBOX", default="intelligence-mailbox@police.example"
 )
+# The area whose quarterly return this is (issue 9): written into every file, so the returns of
+# the five Merseyside areas can be put side by side.
+RETURN_AREA_NAME = env.str("RETURN_AREA_NAME", default="Knowsley")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

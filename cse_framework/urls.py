@@ -16,6 +16,7 @@ from macse.api import (
     MacsePlanViewSet,
 )
 from referrals.api import ChildViewSet, ReferralViewSet
+from returns.api import QuarterlyReturnViewSet
 from shield.api import AssessmentViewSet, SchemeViewSet
 from shield.event_api import FlagViewSet, IncidentViewSet, MissingEpisodeViewSet
 from strategy.api import DiscussionViewSet, MeetingViewSet
@@ -39,6 +40,7 @@ router.register("macse-actions", MacseActionViewSet, basename="macse-action")
 router.register("intelligence-reports", IntelligenceReportViewSet, basename="intelligence-report")
 router.register("intelligence-entities", IntelligenceEntityViewSet, basename="intelligence-entity")
 router.register("intelligence-alerts", IntelligenceAlertViewSet, basename="intelligence-alert")
+router.register("quarterly-returns", QuarterlyReturnViewSet, basename="quarterly-return")
 
 admin.site.site_header = "CSE Framework reference data"
 admin.site.site_title = "CSE Framework reference data"
@@ -56,6 +58,7 @@ urlpatterns = [
     path("shield/", include("shield.urls")),
     path("macse/", include("macse.urls")),
     path("intelligence/", include("intelligence.urls")),
+    path("returns/", include("returns.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),

@@ -8,6 +8,9 @@ between them (so that subtraction could reveal a hidden cell, D14); a breakdown 
 may be in several categories does not. Rows that count the same thing share their total's code
 (every breakdown of the children on MACSE has the total ``macse_open``).
 
+``from_dict`` reads back what ``as_dict`` gave: a kept return's figures (``returns.models``) are
+rendered again as they were counted, never recounted.
+
 A cell holds the exact count until ``returns.suppression`` hides it; then ``count`` is None and
 ``suppressed`` says why, and ``shown`` is what every output prints.
 """
@@ -52,6 +55,10 @@ class Cell:
             "suppressed": self.suppressed,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Cell:
+        return cls(data["code"], data["label"], data["count"], data["suppressed"])
+
 
 @dataclass(frozen=True)
 class Row:
@@ -74,6 +81,18 @@ class Row:
             "adds_up": self.adds_up,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Row:
+        return cls(
+            code=data["code"],
+            label=data["label"],
+            definition=data["definition"],
+            version=data["version"],
+            total=Cell.from_dict(data["total"]),
+            cells=tuple(Cell.from_dict(cell) for cell in data["cells"]),
+            adds_up=data["adds_up"],
+        )
+
 
 @dataclass(frozen=True)
 class Section:
@@ -87,6 +106,10 @@ class Section:
             "title": self.title,
             "rows": [row.as_dict() for row in self.rows],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Section:
+        return cls(data["code"], data["title"], tuple(Row.from_dict(row) for row in data["rows"]))
 
 
 @dataclass(frozen=True)
@@ -114,3 +137,13 @@ class Return:
             "suppressed": self.suppressed,
             "sections": [section.as_dict() for section in self.sections],
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Return:
+        """A return kept as ``as_dict`` gave it (a kept return's figures, read back as they
+        were counted, with each figure's definition and version then)."""
+        return cls(
+            quarter=Quarter.parse(data["quarter"]),
+            sections=tuple(Section.from_dict(section) for section in data["sections"]),
+            suppressed=data["suppressed"],
+        )

@@ -25,6 +25,7 @@ from tests.factories.referrals import ChildFactory, make_meeting, make_received
 from tests.factories.shield import make_assessment, make_case
 from tests.intelligence import matrix as intelligence_matrix
 from tests.macse import matrix as macse_matrix
+from tests.returns import matrix as returns_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +227,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("admin-login", "GET"): every(302, anonymous=302),
     **macse_matrix.ROWS,
     **intelligence_matrix.ROWS,
+    **returns_matrix.ROWS,
 }
 
 
@@ -411,7 +413,12 @@ def test_route_answers_each_role_as_the_matrix_says(route, method, client, clien
     case = make_case()
     objects["assessment"] = make_assessment(case.child, case.worker)
     objects["discussion"] = objects["meeting"].discussion
-    url = macse_matrix.url(route) or intelligence_matrix.url(route) or _url(route, objects)
+    url = (
+        macse_matrix.url(route)
+        or intelligence_matrix.url(route)
+        or returns_matrix.url(route)
+        or _url(route, objects)
+    )
     answers = {}
     for role in [*ROLES, ANONYMOUS]:
         http = _client_for(role, client, client_for)

@@ -219,3 +219,49 @@ def macse_meeting(
                 now=at,
             )
         return services.meeting_close(meeting=meeting, by=admin, now=closed_at)
+
+
+def service_manager():
+    return UserFactory(roles=[RoleCode.SERVICE_MANAGER])
+
+
+def kept_return(quarter="2026-Q1", *, by=None, now=None):
+    """A quarter's return asked for and built, as a worker would build it (the request's task
+    is not started: the test's transaction never commits; the task runs here)."""
+    from returns import services
+    from returns.models import QuarterlyReturn
+    from returns.tasks import build_return
+
+    asked = services.return_request(
+        quarter=quarter, by=by or service_manager(), now=now or london(2026, 8, 1)
+    )
+    build_return(asked.pk)
+    return QuarterlyReturn.objects.get(pk=asked.pk)
+
+
+def ready_return(quarter="2025-Q4", *, by=None, version=1):
+    """A ready return kept straight in the table, its figures counted now and its files small
+    stand-ins: for pages and the API, where what is in a file is not the point (its build is
+    tested in tests/returns/test_build.py)."""
+    from django.utils import timezone
+
+    from returns.figures import compute
+    from returns.models import QuarterlyReturn
+    from returns.quarters import Quarter
+
+    quarter = Quarter.parse(quarter)
+    return QuarterlyReturn.objects.create(
+        year=quarter.year,
+        number=quarter.number,
+        version=version,
+        status=QuarterlyReturn.Status.READY,
+        progress=100,
+        step="Ready",
+        requested_by=by or service_manager(),
+        built_at=timezone.now(),
+        area="Knowsley",
+        figures=compute(quarter).as_dict(),
+        pdf=b"%PDF-1.7 stand-in",
+        csv=b"area,quarter\r\n",
+        xlsx=b"PK stand-in",
+    )
