@@ -201,3 +201,16 @@ def sign_in(page: Page, base_url: str, account: SignedInUser, next_path: str = "
     page.goto(url)
     enter_password(page, account)
     enter_security_code(page, account)
+
+
+@pytest.fixture
+def memory_broker() -> Iterator[None]:
+    """The Celery app publishes to memory for the test: no worker runs behind the live server,
+    so a test that asks for a task's work runs the task itself, as a worker would."""
+    from cse_framework.celery import app as celery_app
+    from tests.notices.test_outbox import _switch_broker
+
+    before = celery_app.conf.broker_url
+    _switch_broker(celery_app, "memory://")
+    yield
+    _switch_broker(celery_app, before)

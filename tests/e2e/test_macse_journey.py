@@ -28,7 +28,6 @@ meeting before it was on Thursday 6 August 2026. Every person and child is inven
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -37,7 +36,6 @@ from pypdf import PdfReader
 
 from cse_framework.accounts.models import Agency, Team
 from cse_framework.accounts.roles import RoleCode
-from cse_framework.celery import app as celery_app
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.working_time import LONDON
@@ -56,7 +54,6 @@ from tests.factories.macse import (
     make_plan,
 )
 from tests.factories.shield import make_case
-from tests.notices.test_outbox import _switch_broker
 
 pytestmark = [
     pytest.mark.e2e,
@@ -105,13 +102,8 @@ LATE_CHILD = Named("Ottilie", "Brackenfield", dt.date(2012, 1, 9))
 
 
 @pytest.fixture(autouse=True)
-def _memory_broker() -> Iterator[None]:
-    """The Celery app publishes to memory for the test: no worker runs behind the live server,
-    so the test runs the task itself."""
-    before = celery_app.conf.broker_url
-    _switch_broker(celery_app, "memory://")
-    yield
-    _switch_broker(celery_app, before)
+def _memory_broker(memory_broker) -> None:
+    """No worker runs behind the live server: the test runs the task itself."""
 
 
 # Helpers -----------------------------------------------------------------------------------------
