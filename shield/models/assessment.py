@@ -160,8 +160,10 @@ class Assessment(models.Model):
         return f"CSE2 draft ({self.get_kind_display().lower()})"
 
     def save(self, *args, **kwargs):
-        if self.pk and Assessment.objects.filter(pk=self.pk, status="completed").exists():
-            raise CompletedAssessmentError(REFUSED)
+        if self.pk:
+            stored = Assessment.objects.filter(pk=self.pk, status="completed").first()
+            if stored is not None and not self._only_moved_to_another_record(stored):
+                raise CompletedAssessmentError(REFUSED)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -171,6 +173,16 @@ class Assessment(models.Model):
         if Assessment.objects.filter(pk=self.pk, status="completed").exists():
             raise CompletedAssessmentError("A completed CSE2 is never deleted")
         return super().delete(*args, **kwargs)
+
+    def _only_moved_to_another_record(self, stored: "Assessment") -> bool:
+        """Whether the one change is the register record it belongs to: when two records of one
+        child are merged, a completed CSE2 moves to the kept record, all else unchanged (ADR
+        0008; the database's trigger allows the same and nothing more)."""
+        return self.child_id != stored.child_id and all(
+            field.value_from_object(self) == field.value_from_object(stored)
+            for field in self._meta.concrete_fields
+            if field.name != "child"
+        )
 
     @property
     def reference(self) -> str:

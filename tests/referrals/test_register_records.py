@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from cse_framework.accounts.roles import RoleCode
@@ -149,3 +150,37 @@ def test_merge_page_offers_likely_duplicates(client_for):
         "merged into"
         in client.get(reverse("referrals:child-detail", args=[duplicate.pk])).content.decode()
     )
+
+
+def test_a_merge_moves_a_completed_cse2_and_nothing_else_about_it_changes():
+    """Two records of one child, one with a completed CSE2: the merge moves the CSE2 to the kept
+    record (with history), and a completed CSE2 still refuses any other change."""
+    from shield.models import Assessment
+    from shield.models.assessment import CompletedAssessmentError
+    from tests.factories.shield import make_assessment, shield_worker
+
+    mash = UserFactory(roles=[RoleCode.MASH_TEAM_MANAGER])
+    kept, duplicate = ChildFactory(), ChildFactory()
+    cse2 = make_assessment(duplicate, shield_worker())
+    before = Assessment.objects.values().get(pk=cse2.pk)
+
+    merge = register.child_merge(kept=kept, merged=duplicate, by=mash, reason="Same child.")
+
+    moved = Assessment.objects.values().get(pk=cse2.pk)
+    assert moved.pop("child_id") == kept.pk and before.pop("child_id") == duplicate.pk
+    assert moved == before
+    assert str(Assessment._meta.verbose_name_plural) in merge.moved
+    assert Assessment.history.filter(id=cse2.pk, child=kept).exists()
+    cse2 = Assessment.objects.get(pk=cse2.pk)
+    cse2.judgement_rationale = "Changed after completion."
+    with pytest.raises(CompletedAssessmentError):
+        cse2.save()
+    # The database allows the same and no more, whatever the code does.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE shield_assessment SET child_id = %s WHERE id = %s", [duplicate.pk.hex, cse2.pk]
+        )
+        with pytest.raises(DatabaseError), transaction.atomic():
+            cursor.execute(
+                "UPDATE shield_assessment SET judgement_rationale = 'x' WHERE id = %s", [cse2.pk]
+            )
