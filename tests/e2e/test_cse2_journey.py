@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
@@ -39,7 +38,7 @@ from shield.models import Assessment
 from tests.e2e.conftest import SignedInUser, assert_accessible, make_user, sign_in
 from tests.factories.accounts import AgencyFactory, TeamFactory, UserFactory
 from tests.factories.referrals import ChildFactory
-from tests.factories.shield import make_case
+from tests.factories.shield import ensure_default_scheme, make_case
 
 pytestmark = [
     pytest.mark.e2e,
@@ -148,7 +147,7 @@ def _error_summary(page: Page) -> Locator:
 
 def _load_scheme() -> None:
     """The default CSE2 scheme, as its migration loads it (a flush empties it)."""
-    DEFAULT_SCHEME.default_scheme(apps, None)
+    ensure_default_scheme()
 
 
 def _shield_case() -> tuple[SignedInUser, Child]:

@@ -65,3 +65,19 @@ def make_assessment(
     return services.assessment_complete(
         assessment=draft, by=by, expected_version=draft.version, now=now
     )
+
+
+def ensure_default_scheme() -> None:
+    """The default CSE2 scheme, as its migration loads it, unless it is there: a transactional
+    test's flush empties it."""
+    import importlib
+
+    from django.apps import apps
+
+    from shield.models import ScoringScheme
+
+    if not ScoringScheme.objects.exists():
+        migration = importlib.import_module(
+            "shield.migrations.0002_default_scheme_and_immutability"
+        )
+        migration.default_scheme(apps, None)

@@ -30,7 +30,7 @@ from tests.factories.returns import (
     strategy_discussion,
     strategy_meeting_held,
 )
-from tests.factories.shield import shield_worker
+from tests.factories.shield import ensure_default_scheme, shield_worker
 
 NO_DISCUSSION = "section_17"  # a MASH decision that needs no strategy discussion (D4)
 
@@ -82,6 +82,7 @@ CHILDREN = {
 
 def build() -> KnownQuarter:
     """Everything up to the end of Q1 2026."""
+    ensure_default_scheme()  # a transactional test's flush empties it
     worker = shield_worker()
     referrals, cse2s, episodes, discussions = {}, {}, {}, {}
 
