@@ -32,8 +32,10 @@ aggregate query: six queries for a return, whatever the number of children.
 from __future__ import annotations
 
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -118,18 +120,25 @@ def _children_on_macse(quarter: Quarter) -> QuerySet:
     on_macse = as_at(CohortEntry, end).filter(status=CohortEntry.Status.OPEN).values("child_id")
     cse1s = (
         as_at(Referral, end)
-        .filter(child_id=OuterRef("id"), received_at__lt=end)
+        .filter(received_at__lt=end)
         .annotate(named=Cast("models_of_exploitation", TextField()))
     )
+
+    def among(children) -> ExpressionWrapper:
+        # "id IN (the children...)", not a correlated EXISTS: the database works the list out
+        # once (a hashed subplan), where an EXISTS in a count's FILTER ran once per child, each
+        # time reading the referrals' history whole.
+        return ExpressionWrapper(Q(id__in=children.values("child_id")), output_field=BooleanField())
+
     return (
         as_at(Child, end)
         .filter(id__in=on_macse)
         .annotate(
             band=_band_then(end),
             age_band=_age_band_on(quarter.end),
-            named_any=Exists(cse1s.exclude(named="[]")),
+            named_any=among(cse1s.exclude(named="[]")),
             **{
-                f"named_{model}": Exists(cse1s.filter(named__contains=f'"{model}"'))
+                f"named_{model}": among(cse1s.filter(named__contains=f'"{model}"'))
                 for model in Referral.Model.values
             },
         )
