@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from cse_framework import access
 from cse_framework.audit.models import AccessEvent
+from cse_framework.audit.policy import AUDITOR_ROLES
 from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
 from intelligence import source_links
@@ -72,6 +73,7 @@ def child_detail(request, pk):
         "can_merge": access.check(request.user, policy.MERGE, child),
         "detail_forms": {key: title for key, (_, title) in DETAIL_FORMS.items()},
         "connections_url": source_links.connections_url(request.user, child),
+        "sees_access_log": access.has_role(request.user, AUDITOR_ROLES),
     }
     return render(request, "referrals/child_detail.html", context)
 

@@ -74,6 +74,8 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("audit:log", "GET"): only(AUDITOR_ROLES),
     # The filter, answered with a redirect to the filtered log.
     ("audit:log", "POST"): only(AUDITOR_ROLES, allowed=302),
+    # Unfiltered: back to the log to filter it first (tests/audit/test_access_log_export.py).
+    ("audit:log-export", "GET"): only(AUDITOR_ROLES, allowed=302, denied=403),
     ("notices:list", "GET"): SIGNED_IN_PAGE,
     # Marks only the user's own notices read, then back to the list.
     ("notices:mark-read", "POST"): every(302, anonymous=302),

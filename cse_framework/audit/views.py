@@ -1,12 +1,18 @@
+import csv
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from cse_framework import access
+from cse_framework.accounts.models import User
 from cse_framework.audit import policy, selectors
 from cse_framework.audit.forms import AccessLogFilterForm, AccessLogQuery
+from cse_framework.audit.models import AccessEvent
+from cse_framework.audit.services import record
 
 
 @require_http_methods(["GET", "POST"])
@@ -32,5 +38,35 @@ def access_log(request):
         "older": page.next_after,
         "filters": params.urlencode(),
         "is_first_page": page.is_first,
+        "can_export": bool(filters.get("user_id") or filters.get("child_id")),
+        "export_limit": selectors.EXPORT_LIMIT,
     }
     return render(request, "audit/access_log.html", context)
+
+
+FILTER_FIRST = "Filter the log by a user or a child record number, then download those events"
+
+
+@require_http_methods(["GET"])
+def access_log_export(request):
+    """The log's events for one user (what they saw) or one child (who saw them) as CSV, the
+    download itself recorded as an export of that user's or child's log."""
+    from referrals.models import Child
+
+    access.require_roles(request.user, policy.AUDITOR_ROLES)
+    filters = AccessLogQuery(request.GET).filters()
+    user_id, child_id = filters.get("user_id"), filters.get("child_id")
+    subject = (Child.objects.filter(pk=child_id).first() if child_id else None) or (
+        User.objects.filter(pk=user_id).first() if user_id else None
+    )
+    if subject is None:
+        messages.error(request, FILTER_FIRST)
+        return redirect("audit:log")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="access-log.csv"'
+    writer = csv.writer(response)
+    writer.writerow([label for _, label in selectors.EXPORT_COLUMNS])
+    for row in selectors.access_events_for_export(user_id=user_id, child_id=child_id):
+        writer.writerow(["" if value is None else value for value in row])
+    record(request, AccessEvent.Action.EXPORT, subject)
+    return response
