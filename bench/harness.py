@@ -394,6 +394,36 @@ PAGES = [
 ]
 
 
+def measure_on_data_set(script: str, children: int, seed: int, *arguments: str) -> dict:
+    """Run ``script --measure <arguments>`` against the data set of ``children`` and ``seed``
+    (generated once, as for the page timings) in a process of its own, with the app's settings,
+    and return the JSON it prints last. The bench cluster is stopped afterwards."""
+    pg = Postgres()
+    pg.start()
+    try:
+        database = ensure_data_set(pg, children, seed)
+        output = subprocess.run(
+            [sys.executable, script, "--measure", *arguments],
+            env=app_env(pg.url(database)),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        pg.stop()
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def keep_result(prefix: str, result: dict) -> Path:
+    """Write ``result`` to bench/results/<prefix>-<UTC time>.json and say where."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = ROOT / "bench" / "results" / f"{prefix}-{stamp}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten: {path.relative_to(ROOT)}")
+    return path
+
+
 def misspelt(name: str) -> str:
     """The name with its last letter changed, as a worker might mistype it."""
     return name[:-1] + ("a" if name[-1:].lower() != "a" else "e")

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -206,32 +205,14 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.samples, args.seed)))
         return
-    from harness import Postgres, app_env, ensure_data_set
+    from harness import keep_result, measure_on_data_set
 
-    pg = Postgres()
-    pg.start()
-    try:
-        database = ensure_data_set(pg, args.children, args.seed)
-        env = app_env(pg.url(database))
-        output = subprocess.run(
-            [sys.executable, __file__, "--measure", "--samples", str(args.samples)],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    finally:
-        pg.stop()
-    result = json.loads(output.strip().splitlines()[-1])
+    result = measure_on_data_set(__file__, args.children, args.seed, "--samples", str(args.samples))
     for name, row in result["cases"].items():
         print(f"{name}: {row}")
     for name, plan in result["plans"].items():
         print(f"\n{name}:\n  " + "\n  ".join(plan))
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    path = ROOT / "bench" / "results" / f"intelligence-{stamp}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nwritten: {path.relative_to(ROOT)}")
+    keep_result("intelligence", result)
 
 
 if __name__ == "__main__":

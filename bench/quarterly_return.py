@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -78,37 +77,17 @@ def main() -> None:
     if args.measure:
         print(json.dumps(measure(args.quarters, args.runs)))
         return
-    from harness import Postgres, app_env, ensure_data_set
+    from harness import keep_result, measure_on_data_set
 
-    pg = Postgres()
-    pg.start()
-    try:
-        database = ensure_data_set(pg, args.children, args.seed)
-        output = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--measure",
-                "--quarters",
-                str(args.quarters),
-                "--runs",
-                str(args.runs),
-            ],
-            env=app_env(pg.url(database)),
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    finally:
-        pg.stop()
-    result = json.loads(output.strip().splitlines()[-1])
+    result = measure_on_data_set(
+        __file__,
+        args.children,
+        args.seed,
+        *("--quarters", str(args.quarters), "--runs", str(args.runs)),
+    )
     for row in result["quarters"]:
         print(row)
-    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    path = ROOT / "bench" / "results" / f"returns-{stamp}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nwritten: {path.relative_to(ROOT)}")
+    keep_result("returns", result)
 
 
 if __name__ == "__main__":
