@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "macse",
     "intelligence",
     "returns",
+    "governance.leavers",
+    "governance.subject_access",
+    "governance.retention",
+    "governance.breakglass",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ from strategy import policy as strategy
 from tests.factories.accounts import AgencyFactory, UserFactory
 from tests.factories.referrals import ChildFactory, make_meeting, make_received
 from tests.factories.shield import make_assessment, make_case
+from tests.governance import matrix as governance_matrix
 from tests.intelligence import matrix as intelligence_matrix
 from tests.macse import matrix as macse_matrix
 from tests.returns import matrix as returns_matrix
@@ -230,6 +231,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     **macse_matrix.ROWS,
     **intelligence_matrix.ROWS,
     **returns_matrix.ROWS,
+    **governance_matrix.ROWS,
 }
 
 
@@ -419,6 +421,7 @@ def test_route_answers_each_role_as_the_matrix_says(route, method, client, clien
         macse_matrix.url(route)
         or intelligence_matrix.url(route)
         or returns_matrix.url(route)
+        or governance_matrix.url(route)
         or _url(route, objects)
     )
     answers = {}

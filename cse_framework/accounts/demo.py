@@ -139,6 +139,22 @@ USERS = [
         "csc",
         None,
     ),
+    (
+        RoleCode.AGENCY_APPROVER,
+        "approver@example.org",
+        "Imogen Castlebury",
+        "Safeguarding lead (approves staff access)",
+        "school",
+        "pastoral",
+    ),
+    (
+        RoleCode.INFORMATION_GOVERNANCE,
+        "ig.officer@example.org",
+        "Rafferty Holloway",
+        "Information governance officer",
+        "csc",
+        None,
+    ),
 ]
 
 # Fictional children for the register (D15): invented names and a made-up postcode pattern.

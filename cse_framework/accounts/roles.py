@@ -18,6 +18,10 @@ class RoleCode(models.TextChoices):
     SERVICE_MANAGER = "service_manager", "Service manager"
     LSCB_ANALYST = "lscb_analyst", "LSCB analyst (aggregates only)"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    # Issue 10: each agency's nominated approver of its staff's access requests, and the
+    # information-governance officer who confirms retention reviews and disposals.
+    AGENCY_APPROVER = "agency_approver", "Agency approver (access requests)"
+    INFORMATION_GOVERNANCE = "information_governance", "Information governance officer"
 
 
 ALL_ROLES = frozenset(RoleCode)

@@ -1,0 +1,1 @@
+"""Break-glass: emergency access to a child's record, audited and reported."""

@@ -1,0 +1,1 @@
+"""People and leavers: deactivating a user and reassigning their open work."""

@@ -1,0 +1,1 @@
+"""Subject access: a child's records gathered for a subject-access request."""

@@ -1,0 +1,2 @@
+app_name = "subject_access"
+urlpatterns: list = []
