@@ -320,6 +320,9 @@ POLICE_INTELLIGENCE_MAILBOX = env.str(
 # The area whose quarterly return this is (issue 9): written into every file, so the returns of
 # the five Merseyside areas can be put side by side.
 RETURN_AREA_NAME = env.str("RETURN_AREA_NAME", default="Knowsley")
+# Break-glass (issue 10): how long emergency access to a child's record outside the user's access
+# lasts before it must be asked for again.
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=30)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -14,6 +14,7 @@ from health_check.checks import Cache, Database
 from health_check.contrib.celery import Ping
 from health_check.contrib.redis import Redis
 
+from cse_framework import access
 from cse_framework.access import RolesRequiredMixin
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,10 @@ def floor(request):
 
 
 def home(request):
-    return render(request, "pages/home.html")
+    from governance.breakglass.policy import BREAK_GLASS_ROLES
+
+    context = {"can_break_glass": access.has_role(request.user, BREAK_GLASS_ROLES)}
+    return render(request, "pages/home.html", context)
 
 
 class LandingView(RolesRequiredMixin, TemplateView):

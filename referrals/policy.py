@@ -49,6 +49,13 @@ def held_children(user):
     return apps.get_model("shield", "Allocation").objects.filter(worker=user).values("child_id")
 
 
+def breakglass_children(user):
+    """The children ``user`` holds a live break-glass grant for (governance.breakglass)."""
+    from governance.breakglass.selectors import granted_child_ids
+
+    return granted_child_ids(user)
+
+
 @access.register(Child)
 class ChildPolicy:
     """The register roles see every child; an allocated social worker sees the children
@@ -64,6 +71,8 @@ class ChildPolicy:
         if user.has_role(RoleCode.SHIELD_WORKER):
             # The children a Shield worker holds or has held (shield.models.Allocation).
             condition |= Q(pk__in=held_children(user))
+        # Break-glass (issue 10): a child opened in an emergency, while the grant lasts.
+        condition |= Q(pk__in=breakglass_children(user))
         return queryset.filter(condition)
 
     def allows(self, user, action, obj) -> bool:

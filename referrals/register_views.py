@@ -13,6 +13,7 @@ from cse_framework.audit.models import AccessEvent
 from cse_framework.audit.policy import AUDITOR_ROLES
 from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
+from governance.breakglass.selectors import live_grant
 from intelligence import source_links
 from referrals import matching, policy, register, selectors
 from referrals.forms import DETAIL_FORMS, ChildForm, ChildSearchForm, MergeForm
@@ -74,6 +75,7 @@ def child_detail(request, pk):
         "detail_forms": {key: title for key, (_, title) in DETAIL_FORMS.items()},
         "connections_url": source_links.connections_url(request.user, child),
         "sees_access_log": access.has_role(request.user, AUDITOR_ROLES),
+        "break_glass": live_grant(request.user, child),
     }
     return render(request, "referrals/child_detail.html", context)
 

@@ -77,6 +77,10 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("audit:log", "POST"): only(AUDITOR_ROLES, allowed=302),
     # Unfiltered: back to the log to filter it first (tests/audit/test_access_log_export.py).
     ("audit:log-export", "GET"): only(AUDITOR_ROLES, allowed=302, denied=403),
+    # A user's access pattern, its CSV (the download audited), and who has seen a child.
+    ("audit:user-pattern", "GET"): only(AUDITOR_ROLES),
+    ("audit:user-pattern-export", "GET"): only(AUDITOR_ROLES),
+    ("audit:child-viewers", "GET"): only(AUDITOR_ROLES),
     ("notices:list", "GET"): SIGNED_IN_PAGE,
     # Marks only the user's own notices read, then back to the list.
     ("notices:mark-read", "POST"): every(302, anonymous=302),
@@ -329,6 +333,15 @@ def _shield_event_url(name: str, child) -> str | None:
     return reverse(name, kwargs={"pk": row.pk})
 
 
+def _audit_url(name: str, objects: dict) -> str | None:
+    """A user's access pattern (the referrer's) and its download; who has seen the child."""
+    if name in ("audit:user-pattern", "audit:user-pattern-export"):
+        return reverse(name, kwargs={"pk": objects["referral"].referrer_id})
+    if name == "audit:child-viewers":
+        return reverse(name, kwargs={"pk": objects["child"].pk})
+    return None
+
+
 def _url(name: str, objects: dict) -> str:
     if name == "strategy:discussion-new":
         return reverse(name, kwargs={"referral_pk": objects["referral"].pk})
@@ -363,6 +376,7 @@ def _url(name: str, objects: dict) -> str:
         (name in casework and reverse(name, kwargs=casework[name]()))
         or _shield_url(name, assessment)
         or _shield_event_url(name, assessment.child)
+        or _audit_url(name, objects)
     ):
         return url
     if name == "notice-read":

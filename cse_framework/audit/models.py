@@ -18,6 +18,8 @@ class AccessEvent(models.Model):
         EXPORT = "export", "Exported"
         DISCLOSE = "disclose", "Disclosed"
         DENY = "deny", "Denied"
+        # Issue 10: a record opened outside the user's access, with the reason as justification.
+        BREAK_GLASS = "breakglass", "Break-glass access"
 
     at = models.DateTimeField(default=timezone.now)
     # No index of its own: access_user_newest (user, -id) serves every lookup by user.

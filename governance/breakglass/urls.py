@@ -1,2 +1,10 @@
+from django.urls import path
+
+from governance.breakglass import views
+
 app_name = "breakglass"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("report/", views.report, name="report"),
+    path("<int:pk>/", views.review, name="review"),
+]
