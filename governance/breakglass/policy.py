@@ -12,11 +12,12 @@ BREAK_GLASS_ROLES = ALL_ROLES - {
     RoleCode.AGENCY_APPROVER,
     RoleCode.INFORMATION_GOVERNANCE,
 }
-# The report of every use, and its review: the access log's auditors.
-REVIEW_ROLES = AUDITOR_ROLES
-# Told at once of each use, with the child's team manager(s).
+# Told at once of each use: the child's team manager(s) and the service managers.
 ALERTED_ROLES = frozenset({RoleCode.SERVICE_MANAGER})
 TEAM_MANAGER_ROLES = frozenset({RoleCode.MASH_TEAM_MANAGER, RoleCode.SHIELD_TEAM_MANAGER})
+# The report of every use, and its review: the access log's auditors and the team managers, so
+# that everyone an alert goes to can open its link.
+REVIEW_ROLES = AUDITOR_ROLES | TEAM_MANAGER_ROLES
 
 SECTION = Section(
     "Break-glass",

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cse_framework import access
+from cse_framework.audit.policy import AUDITOR_ROLES
 from governance.breakglass import policy, selectors, services
 from governance.breakglass.forms import BreakGlassForm, ReviewForm
 from referrals.models import Child
@@ -80,4 +81,9 @@ def review(request, pk):
         else:
             messages.success(request, "Review recorded")
             return redirect("breakglass:report")
-    return render(request, "breakglass/review.html", {"grant": grant, "form": form})
+    context = {
+        "grant": grant,
+        "form": form,
+        "sees_access_log": access.has_role(request.user, AUDITOR_ROLES),
+    }
+    return render(request, "breakglass/review.html", context)

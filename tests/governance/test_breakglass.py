@@ -80,6 +80,10 @@ def test_break_glass_opens_the_record_for_a_while_audited_and_alerted_once(
     assert told == {manager.pk, service_manager.pk}
     assert other_team_manager.pk not in told
 
+    # The team manager told can open the alert's link, the use's review page.
+    link = reverse("breakglass:review", kwargs={"pk": grant.pk})
+    assert client_for(user=manager).get(link).status_code == 200
+
     # Asking again while the grant lasts keeps the one grant and sends no second alert.
     assert _break(health, held_child).status_code == 302
     assert Grant.objects.count() == 1
