@@ -7,5 +7,5 @@ ANONYMOUS = "anonymous"
 
 
 def only(roles, *, allowed=200, denied=403, anonymous=302) -> dict:
-    """``allowed`` for the roles given, ``denied`` for every other role, and the anonymous answer."""
+    """``allowed`` for the roles given, ``denied`` for the others, and the anonymous answer."""
     return {**{role: allowed if role in roles else denied for role in ROLES}, ANONYMOUS: anonymous}
