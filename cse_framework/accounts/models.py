@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,12 @@ class Agency(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40, choices=Kind.choices)
+    # Domain.md section 3 (the MARF's secure-e-mail rule): the agency's secure e-mail domains,
+    # one a line; each covers its subdomains. An access request from elsewhere is flagged.
+    secure_email_domains = models.TextField(
+        blank=True,
+        help_text="One a line, like nhs.net (subdomains too). Others are flagged.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -155,3 +162,66 @@ class User(AbstractBaseUser):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class AccessRequest(models.Model):
+    """A partner professional's request for an account, decided by their agency's approver.
+
+    At most one request per e-mail address waits for a decision at a time. A request from an
+    address outside the agency's secure e-mail domains is flagged, not refused.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    job_title = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="access_requests")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="access_requests", null=True, blank=True
+    )
+    reason = models.TextField()
+    flagged = models.BooleanField(default=False)
+    flag_reason = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "User", on_delete=models.PROTECT, related_name="access_decisions", null=True, blank=True
+    )
+    refusal_reason = models.TextField(blank=True)
+    roles_granted = models.CharField(max_length=300, blank=True)
+    user = models.ForeignKey(
+        "User", on_delete=models.PROTECT, related_name="access_requests", null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(status="waiting"),
+                name="access_request_one_waiting_per_email",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "agency"], name="access_request_queue")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"AR-{self.pk}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
+    @property
+    def roles_granted_labels(self) -> str:
+        return ", ".join(RoleCode(code).label for code in self.roles_granted.split(",") if code)
