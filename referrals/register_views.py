@@ -14,6 +14,7 @@ from cse_framework.audit.policy import AUDITOR_ROLES
 from cse_framework.audit.services import record, record_view
 from cse_framework.forms import add_service_errors
 from governance.breakglass.selectors import live_grant
+from governance.subject_access.policy import ROLES as SUBJECT_ACCESS_ROLES
 from intelligence import source_links
 from referrals import matching, policy, register, selectors
 from referrals.forms import DETAIL_FORMS, ChildForm, ChildSearchForm, MergeForm
@@ -76,6 +77,7 @@ def child_detail(request, pk):
         "connections_url": source_links.connections_url(request.user, child),
         "sees_access_log": access.has_role(request.user, AUDITOR_ROLES),
         "break_glass": live_grant(request.user, child),
+        "can_start_subject_access": access.has_role(request.user, SUBJECT_ACCESS_ROLES),
     }
     return render(request, "referrals/child_detail.html", context)
 

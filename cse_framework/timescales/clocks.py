@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     MACSE_REVIEW = "macse_review", "MACSE review"
     ADULT_SERVICES = "adult_services", "Contact Adult Services"
     ACTION = "action", "Agreed action"
+    SUBJECT_ACCESS = "subject_access", "Subject-access request"
 
 
 class Unit(models.TextChoices):
@@ -79,6 +80,12 @@ DEFAULTS = {
         Clock(Kind.INITIAL_CSE2, 10, Unit.WORKING_DAYS, "D16: 10 working days"),
         Clock(Kind.CSE2_REVIEW, 3, Unit.CALENDAR_MONTHS, "D5: 3 months after each CSE2"),
         Clock(Kind.MACSE_REVIEW, 3, Unit.CALENDAR_MONTHS, "D5: 3 months after first hearing"),
+        Clock(
+            Kind.SUBJECT_ACCESS,
+            1,
+            Unit.CALENDAR_MONTHS,
+            "UK GDPR Art 12(3): one month from receipt",
+        ),
     ]
 }
 

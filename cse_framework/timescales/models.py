@@ -149,6 +149,7 @@ class Deadline(models.Model):
         "macse_review": "Hear the child at MACSE",
         "adult_services": "Contact Adult Services",
         "action": "Complete the action",
+        "subject_access": "Send the subject-access pack",
     }
 
     @property

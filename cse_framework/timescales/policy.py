@@ -21,6 +21,8 @@ WORKLIST_ROLES = frozenset(
         RoleCode.HEALTH_REPRESENTATIVE,
         RoleCode.REFERRER,
         RoleCode.SERVICE_MANAGER,
+        # Owns the subject-access clocks of the requests they record (issue 10).
+        RoleCode.INFORMATION_GOVERNANCE,
     }
 )
 # Managers see every clock (the overdue dashboard).

@@ -1,5 +1,6 @@
-"""A person's page links a system administrator to reset their second factor (issue 10 item 2)
-and auditors to their access pattern (item 7); nobody else sees these links."""
+"""Links to issue 10 pages where they are needed: a person's page offers a system administrator
+the second-factor reset (item 2) and auditors the access pattern (item 7); a child's record
+offers a subject-access request to its roles (item 4). Nobody else sees these links."""
 
 import pytest
 from django.urls import reverse
@@ -40,3 +41,15 @@ def test_a_team_manager_sees_neither(client_for):
     page = _page(manager, person)
     assert "reset-second-factor" not in page
     assert reverse("audit:user-pattern", kwargs={"pk": person.pk}) not in page
+
+
+def test_the_childs_record_offers_a_subject_access_request_to_its_roles(client_for):
+    from governance.subject_access.policy import ROLES
+    from tests.factories.referrals import ChildFactory
+
+    child = ChildFactory()
+    link = reverse("subject_access:new", kwargs={"child_pk": child.pk})
+    record = reverse("referrals:child-detail", kwargs={"pk": child.pk})
+    assert RoleCode.SERVICE_MANAGER in ROLES and RoleCode.MASH_SOCIAL_WORKER not in ROLES
+    assert link in client_for(RoleCode.SERVICE_MANAGER).get(record).content.decode()
+    assert link not in client_for(RoleCode.MASH_SOCIAL_WORKER).get(record).content.decode()
