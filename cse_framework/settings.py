@@ -189,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cse_framework.dashboards.tasks.refresh_performance",
         "schedule": 60.0,
     },
+    "retention-scan": {"task": "governance.retention.tasks.retention_scan", "schedule": 86400.0},
 }
 
 # --- Timescales (docs/adr/0007-deadlines-are-data.md) ------------------------------------------

@@ -1,3 +1,5 @@
+"""Retention and disposal of records."""
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,8 @@ class RetentionConfig(AppConfig):
     name = "governance.retention"
     label = "retention"
     verbose_name = "Retention"
+
+    def ready(self) -> None:
+        from governance.retention.policy import register_policies
+
+        register_policies()
