@@ -39,6 +39,7 @@ from cse_framework.timescales.clocks import Kind as ClockKind
 from cse_framework.timescales.models import Deadline
 from cse_framework.timescales.policy import WORKLIST_ROLES
 from cse_framework.timescales.selectors import OPEN
+from governance.subject_access.policy import ROLES as SUBJECT_ACCESS_ROLES
 from macse.models import Action, CohortEntry, Meeting, Plan
 from referrals.models import Child
 from referrals.policy import TRIAGE_ROLES
@@ -62,14 +63,7 @@ CLOCK_ROLES = {
     ClockKind.MACSE_REVIEW: frozenset({RoleCode.MACSE_ADMINISTRATOR, RoleCode.MACSE_CHAIR}),
     ClockKind.ACTION: ACTION_ROLES,
     # A subject-access request's one-month clock (governance.subject_access): its managers.
-    "subject_access": frozenset(
-        {
-            RoleCode.SERVICE_MANAGER,
-            RoleCode.MASH_TEAM_MANAGER,
-            RoleCode.SHIELD_TEAM_MANAGER,
-            RoleCode.INFORMATION_GOVERNANCE,
-        }
-    ),
+    ClockKind.SUBJECT_ACCESS: SUBJECT_ACCESS_ROLES,
 }
 # How a hint or an error names who may take an item: a wide set in words, a few roles by name.
 ROLES_IN_WORDS = {ACTION_ROLES: "someone with a work list"}
