@@ -17,9 +17,9 @@ from macse.models import Action
 from shield.models import ShieldCase
 from tests.e2e.conftest import assert_accessible, make_user, sign_in
 from tests.factories.accounts import TeamFactory, UserFactory
+from tests.factories.leavers import team_clock
 from tests.factories.macse import make_action, make_plan
 from tests.factories.shield import ensure_default_scheme, make_case
-from tests.governance.test_leavers_support import team_clock
 
 pytestmark = [
     pytest.mark.e2e,

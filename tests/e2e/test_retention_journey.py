@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from cse_framework.accounts.roles import RoleCode
 from referrals.models import Child
 from tests.e2e.conftest import assert_accessible, make_user, sign_in
-from tests.governance.test_retention_factories import GIVEN, closed_child, review_of
+from tests.factories.retention import GIVEN, closed_child, review_of
 
 pytestmark = [
     pytest.mark.e2e,

@@ -29,7 +29,7 @@ def url(name: str) -> str | None:
         return None
     if name == "retention:review":
         from tests.factories.referrals import ChildFactory
-        from tests.governance.test_retention_factories import review_of
+        from tests.factories.retention import review_of
 
         return reverse(name, kwargs={"pk": review_of(ChildFactory()).pk})
     if name == "retention:rule-change":

@@ -16,7 +16,7 @@ from cse_framework.timescales.models import Deadline
 from governance.leavers import open_work
 from governance.leavers.services import TEAM
 from tests.factories.accounts import PASSWORD, AgencyFactory, TeamFactory, UserFactory
-from tests.governance.test_leavers_support import leaver_with_work, mash_team, team_clock
+from tests.factories.leavers import leaver_with_work, mash_team, team_clock
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("leavers:list")

@@ -20,14 +20,14 @@ from macse.services import plan_update
 from shield.casework_services import case_note_save
 from shield.models import Allocation, CaseNote, ShieldCase
 from tests.factories.accounts import UserFactory
-from tests.factories.macse import make_macse_meeting, make_plan
-from tests.factories.shield import shield_worker
-from tests.governance.test_leavers_support import (
+from tests.factories.leavers import (
     NOW,
     leaver_with_work,
     mash_team,
     team_clock,
 )
+from tests.factories.macse import make_macse_meeting, make_plan
+from tests.factories.shield import shield_worker
 
 pytestmark = pytest.mark.django_db
 LEFT_ON = dt.date(2026, 11, 27)

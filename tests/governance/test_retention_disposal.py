@@ -20,7 +20,7 @@ from governance.retention.models import ErasureGate, ErasureLog, RetentionReview
 from intelligence.models import ChildLink, Mention, Person
 from referrals.models import Child, ChildAlias, ChildIdentifier, ParentCarer, Referral
 from shield.models import Assessment, CaseNote, ShieldCase
-from tests.governance.test_retention_factories import (
+from tests.factories.retention import (
     ALIAS,
     FAMILY,
     GIVEN,

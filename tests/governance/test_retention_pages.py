@@ -14,7 +14,7 @@ from cse_framework.audit.models import AccessEvent
 from governance.retention.models import ErasureLog, RetentionReview, RetentionRule
 from referrals.models import Child
 from tests.factories.referrals import ChildFactory
-from tests.governance.test_retention_factories import (
+from tests.factories.retention import (
     FAMILY,
     GIVEN,
     closed_child,
@@ -196,7 +196,7 @@ def test_a_review_past_its_due_date_is_listed_first(client_for):
 
 def test_the_erasure_log_runs_a_fixed_number_of_queries(client_for):
     from governance.retention import services
-    from tests.governance.test_retention_factories import ig_officer
+    from tests.factories.retention import ig_officer
 
     client = client_for(IG)
     url = reverse("retention:erasures")

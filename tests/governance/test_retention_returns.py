@@ -9,8 +9,8 @@ from referrals.models import Child
 from returns import figures
 from returns.models import QuarterlyReturn
 from returns.quarters import Quarter
+from tests.factories.retention import close_everything, ig_officer, review_of
 from tests.factories.returns import kept_return
-from tests.governance.test_retention_factories import close_everything, ig_officer, review_of
 from tests.returns import known_quarter
 
 pytestmark = pytest.mark.django_db

@@ -23,8 +23,8 @@ from shield.models import ShieldCase
 from tests.factories.accounts import UserFactory
 from tests.factories.intelligence import make_report
 from tests.factories.referrals import ChildFactory
+from tests.factories.retention import GIVEN, closed_child, ig_officer, rule
 from tests.factories.shield import make_case
-from tests.governance.test_retention_factories import GIVEN, closed_child, ig_officer, rule
 
 pytestmark = pytest.mark.django_db
 
