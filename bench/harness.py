@@ -419,6 +419,7 @@ def keep_result(prefix: str, result: dict) -> Path:
     """Write ``result`` to bench/results/<prefix>-<UTC time>.json and say where."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = ROOT / "bench" / "results" / f"{prefix}-{stamp}.json"
+    path.parent.mkdir(exist_ok=True)  # gitignored: absent from a fresh clone
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"\nwritten: {path.relative_to(ROOT)}")
     return path
