@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 11, 1)
 AS_OF_ENDS = dt.datetime.combine(AS_OF + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
 # Made when the generator runs, not part of the dated data set: the bench users, their agencies
-# and teams, and the scoring scheme the migrations seed.
+# and teams, and what the migrations seed: the scoring scheme and the retention schedule.
 UNDATED_APPS = {"accounts"}
-UNDATED = {"shield.ScoringScheme"}
+UNDATED = {"shield.ScoringScheme", "retention.RetentionRule"}
 SECOND = dt.timedelta(seconds=1)
 
 
