@@ -79,9 +79,16 @@ def get_object_or_404(request, queryset: models.QuerySet, **lookup) -> models.Mo
 
     A denial of an object that exists is written to the audit log.
     """
-    obj = scope(request.user, queryset).filter(**lookup).first()
+    return first_or_404(request, scope(request.user, queryset), **lookup)
+
+
+def first_or_404(request, allowed: models.QuerySet, **lookup) -> models.Model:
+    """The object of ``allowed`` (rows the user may see, already narrowed by the caller's rule)
+    matching ``lookup``; one that exists outside ``allowed`` is a 404 like a missing one, and its
+    denial is written to the audit log."""
+    obj = allowed.filter(**lookup).first()
     if obj is None:
-        hidden = queryset.model._default_manager.filter(**lookup).first()
+        hidden = allowed.model._default_manager.filter(**lookup).first()
         if hidden is not None:
             deny(request, hidden)
         raise Http404

@@ -5,10 +5,8 @@ import datetime as dt
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from cse_framework import access
-from cse_framework.audit.services import record_denial
 from cse_framework.timescales.clocks import Kind
 from cse_framework.timescales.models import Deadline
 from referrals.models import Child
@@ -32,14 +30,7 @@ def shield_children(user) -> QuerySet[Child]:
 def shield_child_or_404(request, pk) -> Child:
     """A child whose Shield records the user may see; anyone else's is a 404 like a missing
     one, and the denial is audited."""
-    child = shield_children(request.user).filter(pk=pk).first()
-    if child is None:
-        hidden = Child.objects.filter(pk=pk).first()
-        if hidden is not None:
-            record_denial(request, hidden)
-            request.audited_denial = True
-        raise Http404
-    return child
+    return access.first_or_404(request, shield_children(request.user), pk=pk)
 
 
 def current_flags(child_id) -> list[Flag]:

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -57,19 +56,8 @@ def people_list(request):
 
 def _person_or_404(request, pk: int) -> User:
     """A person within the manager's reach; anyone else answers like a missing one."""
-    person = (
-        policy.people(request.user)
-        .select_related("agency", "team")
-        .prefetch_related("roles")
-        .filter(pk=pk)
-        .first()
-    )
-    if person is None:
-        hidden = User.objects.filter(pk=pk).first()
-        if hidden is not None and request.user.is_authenticated:
-            access.deny(request, hidden)
-        raise Http404
-    return person
+    people = policy.people(request.user).select_related("agency", "team").prefetch_related("roles")
+    return access.first_or_404(request, people, pk=pk)
 
 
 def _shown(request, items: list[open_work.Item]) -> None:

@@ -73,13 +73,7 @@ def find(request):
 
 def _child_or_404(request, child_pk) -> Child:
     """The child, if ``request.user`` may start a request for them; else a 404 (logged)."""
-    child = policy.children_for_request(request.user).filter(pk=child_pk).first()
-    if child is None:
-        hidden = Child.objects.filter(pk=child_pk).first()
-        if hidden is not None:
-            access.deny(request, hidden)
-        raise Http404
-    return child
+    return access.first_or_404(request, policy.children_for_request(request.user), pk=child_pk)
 
 
 @require_http_methods(["GET", "POST"])
